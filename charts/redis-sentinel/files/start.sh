@@ -1,0 +1,51 @@
+#!/bin/sh
+# Start a sentinel: find the current master, write a fresh config into the writable volume, exec Sentinel.
+set -eu
+. /scripts/lib.sh
+
+CONF=/data/sentinel.conf
+OTHER_SENTINELS=""
+for s in $SENTINELS; do [ "$s" = "$SELF_FQDN" ] || OTHER_SENTINELS="$OTHER_SENTINELS $s"; done
+
+# The master the running sentinels agree on; then the one this sentinel last knew (a full restart);
+# then a data pod that already is master; pod 0 only on a first start.
+master="$(SENTINELS="$OTHER_SENTINELS" sentinel_master)"
+source="the other sentinels"
+if [ -z "$master" ] && [ -f "$CONF" ]; then
+  master="$(sed -n "s/^sentinel monitor ${MASTER_SET} \([^ ]*\) .*/\1/p" "$CONF")"
+  source="this sentinel's saved config"
+fi
+if [ -z "$master" ]; then
+  master="$(peer_master)"
+  source="a data pod running as master"
+fi
+if [ -z "$master" ]; then
+  master="$(echo "$DATA_PODS" | cut -d' ' -f1)"
+  source="first start: pod 0"
+fi
+log "monitoring ${master} (from ${source})"
+
+myid="$(printf '%s' "${POD_NAMESPACE}/${POD_NAME}" | sha1sum | cut -c1-40)"
+{
+  echo "port ${SENTINEL_PORT}"
+  echo "dir /tmp"
+  echo "sentinel myid ${myid}"
+  echo "sentinel resolve-hostnames yes"
+  echo "sentinel announce-hostnames yes"
+  echo "sentinel announce-ip ${SELF_FQDN}"
+  echo "sentinel announce-port ${SENTINEL_PORT}"
+  echo "sentinel monitor ${MASTER_SET} ${master} ${REDIS_PORT} ${QUORUM}"
+  echo "sentinel down-after-milliseconds ${MASTER_SET} ${DOWN_AFTER_MS}"
+  echo "sentinel failover-timeout ${MASTER_SET} ${FAILOVER_TIMEOUT_MS}"
+  echo "sentinel parallel-syncs ${MASTER_SET} ${PARALLEL_SYNCS}"
+  if [ -n "$PASSWORD" ]; then
+    echo "requirepass ${PASSWORD}"
+    echo "sentinel auth-user ${MASTER_SET} admin"
+    echo "sentinel auth-pass ${MASTER_SET} ${PASSWORD}"
+    echo "sentinel sentinel-pass ${PASSWORD}"
+  fi
+  [ ! -f /etc/sentinel/extra.conf ] || cat /etc/sentinel/extra.conf
+} > "$CONF.new"
+mv "$CONF.new" "$CONF"
+chmod 600 "$CONF"
+exec "$SENTINEL_BIN" "$CONF"

@@ -1,0 +1,187 @@
+{{/* Shared helpers, written once in generator/charts/shared and copied into every chart. */}}
+
+{{/* Base name of every object of a release: the release name. */}}
+{{- define "rc.base" -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Name of a component's objects: "<release>-<component>", or the release name when it already ends with it. */}}
+{{- define "rc.name" -}}
+{{- $base := include "rc.base" .ctx -}}
+{{- if hasSuffix .component $base -}}{{ $base }}{{- else -}}{{ printf "%s-%s" $base .component }}{{- end -}}
+{{- end -}}
+
+{{- define "rc.serverName" -}}{{ include "rc.name" (dict "ctx" . "component" "redis") }}{{- end -}}
+{{- define "rc.serverHeadless" -}}{{ include "rc.serverName" . }}-headless{{- end -}}
+{{- define "rc.masterService" -}}{{ include "rc.serverName" . }}-master{{- end -}}
+{{- define "rc.readService" -}}{{ include "rc.serverName" . }}-read{{- end -}}
+{{- define "rc.sentinelName" -}}{{ include "rc.name" (dict "ctx" . "component" "sentinel") }}{{- end -}}
+{{- define "rc.sentinelHeadless" -}}{{ include "rc.sentinelName" . }}-headless{{- end -}}
+{{- define "rc.connectionSecret" -}}{{ include "rc.serverName" . }}-connection{{- end -}}
+
+{{- define "rc.sentinelEnabled" -}}{{ if gt (int .Values.global.topology.sentinels) 0 }}true{{ end }}{{- end -}}
+{{- define "rc.replicated" -}}{{ if gt (int .Values.global.topology.dataNodes) 1 }}true{{ end }}{{- end -}}
+
+{{/* FQDN of data pod N: "<sts>-N.<headless>.<ns>.svc.<domain>". */}}
+{{- define "rc.serverPodFqdn" -}}
+{{- printf "%s-%d.%s.%s.svc.%s" (include "rc.serverName" .ctx) (int .index) (include "rc.serverHeadless" .ctx) .ctx.Release.Namespace .ctx.Values.global.clusterDomain -}}
+{{- end -}}
+{{- define "rc.sentinelPodFqdn" -}}
+{{- printf "%s-%d.%s.%s.svc.%s" (include "rc.sentinelName" .ctx) (int .index) (include "rc.sentinelHeadless" .ctx) .ctx.Release.Namespace .ctx.Values.global.clusterDomain -}}
+{{- end -}}
+
+{{/* Space-separated FQDNs of all data pods, and of all sentinels (for start scripts). */}}
+{{- define "rc.serverPodFqdns" -}}
+{{- $ctx := . -}}
+{{- range $i := until (int .Values.global.topology.dataNodes) }}{{ if $i }} {{ end }}{{ include "rc.serverPodFqdn" (dict "ctx" $ctx "index" $i) }}{{ end -}}
+{{- end -}}
+{{- define "rc.sentinelPodFqdns" -}}
+{{- $ctx := . -}}
+{{- range $i := until (int .Values.global.topology.sentinels) }}{{ if $i }} {{ end }}{{ include "rc.sentinelPodFqdn" (dict "ctx" $ctx "index" $i) }}{{ end -}}
+{{- end -}}
+
+{{/* Standard labels. Call with (dict "ctx" . "component" "server"). */}}
+{{- define "rc.labels" -}}
+{{ include "rc.selectorLabels" . }}
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+app.kubernetes.io/part-of: redis-charts
+helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" }}
+{{- with .ctx.Values.global.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "rc.selectorLabels" -}}
+app.kubernetes.io/name: {{ .ctx.Chart.Name }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Engine image and binaries. */}}
+{{- define "rc.image" -}}
+{{- $img := index .Values.global.images .Values.global.engine -}}
+{{- printf "%s:%s" $img.repository $img.tag -}}
+{{- end -}}
+{{- define "rc.bin" -}}{{ if eq .ctx.Values.global.engine "valkey" }}valkey-{{ .name }}{{ else }}redis-{{ .name }}{{ end }}{{- end -}}
+
+{{/* Auth Secret name and key. */}}
+{{- define "rc.authSecret" -}}
+{{- default (printf "%s-auth" (include "rc.serverName" .)) .Values.global.auth.existingSecret -}}
+{{- end -}}
+{{- define "rc.authKey" -}}{{ .Values.global.auth.existingSecretPasswordKey }}{{- end -}}
+
+{{/* The password volume every component that talks to Redis mounts at /etc/redis-auth. */}}
+{{- define "rc.authVolume" -}}
+{{- if .Values.global.auth.enabled }}
+- name: auth
+  secret:
+    secretName: {{ include "rc.authSecret" . }}
+    defaultMode: 0440
+    items:
+      - key: {{ include "rc.authKey" . }}
+        path: password
+{{- end }}
+{{- end -}}
+{{- define "rc.authMount" -}}
+{{- if .Values.global.auth.enabled }}
+- name: auth
+  mountPath: /etc/redis-auth
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "rc.podSecurityContext" -}}
+{{ toYaml .Values.global.podSecurityContext }}
+{{- end -}}
+{{- define "rc.containerSecurityContext" -}}
+{{ toYaml .Values.global.containerSecurityContext }}
+{{- end -}}
+
+{{/* Probe timings from values: (dict "probe" .Values.x.livenessProbe). */}}
+{{- define "rc.probeTimings" -}}
+initialDelaySeconds: {{ .initialDelaySeconds }}
+periodSeconds: {{ .periodSeconds }}
+timeoutSeconds: {{ .timeoutSeconds }}
+failureThreshold: {{ .failureThreshold }}
+{{- end -}}
+
+{{/* Scheduling block: (dict "ctx" . "values" .Values "component" "server"). */}}
+{{- define "rc.scheduling" -}}
+{{- with .values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- if eq .values.podAntiAffinity "hard" }}
+affinity:
+  podAntiAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+      - topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- include "rc.selectorLabels" . | nindent 12 }}
+{{- else if eq .values.podAntiAffinity "soft" }}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "rc.selectorLabels" . | nindent 14 }}
+{{- end }}
+{{- end -}}
+
+{{- define "rc.imagePullSecrets" -}}
+{{- with .Values.global.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* redis-cli arguments that authenticate from the mounted password file (the password never appears in argv of long-lived processes). */}}
+{{- define "rc.cliAuthEnv" -}}
+{{- if .Values.global.auth.enabled -}}
+REDISCLI_AUTH="$(cat /etc/redis-auth/password)"
+{{- end -}}
+{{- end -}}
+
+{{/* Environment every script that talks to the data nodes or sentinels reads. */}}
+{{- define "rc.topologyEnv" -}}
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: CLUSTER_DOMAIN
+  value: {{ .Values.global.clusterDomain | quote }}
+- name: REDIS_PORT
+  value: {{ .Values.global.topology.redisPort | quote }}
+- name: SENTINEL_PORT
+  value: {{ .Values.global.topology.sentinelPort | quote }}
+- name: CLI_BIN
+  value: {{ include "rc.bin" (dict "ctx" . "name" "cli") | quote }}
+- name: DATA_PODS
+  value: {{ include "rc.serverPodFqdns" . | quote }}
+- name: SENTINELS
+  value: {{ include "rc.sentinelPodFqdns" . | quote }}
+- name: MASTER_SET
+  value: {{ .Values.global.topology.masterSet | quote }}
+- name: AUTH_ENABLED
+  value: {{ .Values.global.auth.enabled | quote }}
+{{- end -}}

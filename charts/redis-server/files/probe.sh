@@ -1,0 +1,21 @@
+#!/bin/sh
+# Probes: startup (the dataset is loaded), liveness (the server answers), readiness (and a replica is in sync).
+. /scripts/lib.sh
+
+reply="$(local_cli PING 2>&1)" || true
+case "$1" in
+  liveness)
+    case "$reply" in PONG|LOADING*|MASTERDOWN*) exit 0 ;; esac
+    echo "no answer to PING: $reply"; exit 1 ;;
+  startup)
+    [ "$reply" = "PONG" ] && exit 0
+    echo "not started: $reply"; exit 1 ;;
+  readiness)
+    [ "$reply" = "PONG" ] || { echo "not answering: $reply"; exit 1; }
+    info="$(local_cli INFO replication)"
+    [ "$(info_field "$info" role)" = "slave" ] || exit 0
+    if [ "$(info_field "$info" master_link_status)" != "up" ]; then echo "master link down"; exit 1; fi
+    if [ "$(info_field "$info" master_sync_in_progress)" != "0" ]; then echo "initial sync in progress"; exit 1; fi
+    exit 0 ;;
+esac
+echo "usage: probe.sh startup|liveness|readiness"; exit 2

@@ -1,0 +1,26 @@
+{{/* The connection Secret apps mount: REDIS_URL (seed convention key `redis-url`), sentinel addresses, master set. */}}
+{{- define "rc.connectionSecret.manifest" -}}
+{{- $ctx := .ctx -}}
+{{- $host := printf "%s.%s.svc.%s" (include "rc.masterService" $ctx) $ctx.Release.Namespace $ctx.Values.global.clusterDomain -}}
+{{- $auth := ternary (printf ":%s@" (.password | urlquery)) "" (ne .password "") }}
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ include "rc.connectionSecret" $ctx }}
+  labels:
+    {{- include "rc.labels" (dict "ctx" $ctx "component" "server") | nindent 4 }}
+type: Opaque
+stringData:
+  redis-url: {{ printf "redis://%s%s:%d" $auth $host (int $ctx.Values.global.topology.redisPort) | quote }}
+  host: {{ $host | quote }}
+  port: {{ $ctx.Values.global.topology.redisPort | quote }}
+  {{- if include "rc.sentinelEnabled" $ctx }}
+  sentinels: {{ include "rc.sentinelAddresses" $ctx | quote }}
+  master-set: {{ $ctx.Values.global.topology.masterSet | quote }}
+  {{- end }}
+{{- end -}}
+
+{{- define "rc.sentinelAddresses" -}}
+{{- $ctx := . -}}
+{{- range $i := until (int .Values.global.topology.sentinels) }}{{ if $i }},{{ end }}{{ include "rc.sentinelPodFqdn" (dict "ctx" $ctx "index" $i) }}:{{ $ctx.Values.global.topology.sentinelPort }}{{ end -}}
+{{- end -}}

@@ -1,0 +1,10 @@
+{{/* Environment of the data node scripts. */}}
+{{- define "rc.serverEnv" -}}
+{{ include "rc.topologyEnv" . }}
+- name: HEADLESS_SERVICE
+  value: {{ include "rc.serverHeadless" . | quote }}
+- name: SERVER_BIN
+  value: {{ include "rc.bin" (dict "ctx" . "name" "server") | quote }}
+- name: DISABLED_COMMANDS
+  value: {{ join " " .Values.config.disabledCommands | quote }}
+{{- end -}}

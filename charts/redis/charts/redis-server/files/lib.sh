@@ -1,0 +1,77 @@
+# Shared by the data node scripts: how to reach a node or a sentinel, and who the master is.
+# shellcheck shell=sh
+
+PASSWORD=""
+if [ "${AUTH_ENABLED:-false}" = "true" ] && [ -f /etc/redis-auth/password ]; then
+  PASSWORD="$(cat /etc/redis-auth/password)"
+fi
+SELF_FQDN="${POD_NAME}.${HEADLESS_SERVICE}.${POD_NAMESPACE}.svc.${CLUSTER_DOMAIN}"
+POD_INDEX="${POD_NAME##*-}"
+
+log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) ${POD_NAME}: $*" >&2; }
+
+# Data nodes: internal tools authenticate as the "admin" ACL user, which keeps every command.
+node_cli() {
+  host=$1; shift
+  if [ -n "$PASSWORD" ]; then
+    REDISCLI_AUTH="$PASSWORD" timeout 3 "$CLI_BIN" --no-auth-warning --user admin -h "$host" -p "$REDIS_PORT" "$@"
+  else
+    timeout 3 "$CLI_BIN" -h "$host" -p "$REDIS_PORT" "$@"
+  fi
+}
+local_cli() { node_cli 127.0.0.1 "$@"; }
+
+sentinel_cli() {
+  host=$1; shift
+  REDISCLI_AUTH="$PASSWORD" timeout 3 "$CLI_BIN" --no-auth-warning -h "$host" -p "$SENTINEL_PORT" "$@"
+}
+
+info_field() { # info_field SECTION_TEXT FIELD
+  printf '%s\n' "$1" | tr -d '\r' | sed -n "s/^$2://p"
+}
+
+# The master most reachable sentinels name; empty when none answers with one.
+sentinel_master() {
+  for s in $SENTINELS; do
+    sentinel_cli "$s" SENTINEL get-master-addr-by-name "$MASTER_SET" 2>/dev/null | head -n 1
+  done | grep -v '^$' | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }'
+}
+
+# How many sentinels answer at all.
+sentinels_answering() {
+  n=0
+  for s in $SENTINELS; do
+    if sentinel_cli "$s" PING 2>/dev/null | grep -q PONG; then n=$((n + 1)); fi
+  done
+  echo "$n"
+}
+
+# A peer that already runs as master and holds data or replicas; empty when none.
+peer_master() {
+  for p in $DATA_PODS; do
+    [ "$p" = "$SELF_FQDN" ] && continue
+    info="$(node_cli "$p" INFO replication 2>/dev/null)" || continue
+    if [ "$(info_field "$info" role)" = "master" ]; then
+      echo "$p"
+      return
+    fi
+  done
+}
+
+# A peer replica that holds data (a non-zero replication offset).
+peer_with_data() {
+  for p in $DATA_PODS; do
+    [ "$p" = "$SELF_FQDN" ] && continue
+    info="$(node_cli "$p" INFO replication 2>/dev/null)" || continue
+    offset="$(info_field "$info" slave_repl_offset)"
+    [ -n "$offset" ] || offset="$(info_field "$info" master_repl_offset)"
+    if [ "${offset:-0}" -gt 0 ]; then
+      echo "$p"
+      return
+    fi
+  done
+}
+
+data_dir_empty() {
+  [ ! -s /data/dump.rdb ] && [ -z "$(ls -A /data/appendonlydir 2>/dev/null)" ]
+}

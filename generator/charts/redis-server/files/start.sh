@@ -1,0 +1,79 @@
+#!/bin/sh
+# Start a data node: write the runtime config (with the password from the Secret), decide the role, exec the server.
+set -eu
+. /scripts/lib.sh
+
+CONF=/run/redis/redis.conf
+
+write_config() {
+  cat /etc/redis/redis.conf
+  echo "replica-announce-ip ${SELF_FQDN}"
+  echo "replica-announce-port ${REDIS_PORT}"
+  disabled=""
+  for c in $DISABLED_COMMANDS; do disabled="$disabled -$(echo "$c" | tr 'A-Z' 'a-z')"; done
+  if [ -n "$PASSWORD" ]; then
+    echo "user default on >${PASSWORD} ~* &* +@all${disabled}"
+    echo "user admin on >${PASSWORD} ~* &* +@all"
+    echo "masteruser admin"
+    echo "masterauth ${PASSWORD}"
+  else
+    echo "user default on nopass ~* &* +@all${disabled}"
+    echo "user admin on nopass ~* &* +@all"
+  fi
+}
+
+# Prints the host to replicate from, or nothing to run as master.
+decide_with_sentinels() {
+  while [ "$(sentinels_answering)" -eq 0 ]; do
+    log "waiting for a sentinel to answer before choosing a role"
+    sleep 1
+  done
+  master="$(sentinel_master)"
+  if [ -z "$master" ]; then
+    master="$(peer_master)"
+    if [ -z "$master" ] && [ "$POD_INDEX" != "0" ]; then
+      master="$(echo "$DATA_PODS" | cut -d' ' -f1)"
+    fi
+    echo "$master"
+    return
+  fi
+  if [ "$master" != "$SELF_FQDN" ]; then
+    echo "$master"
+    return
+  fi
+  # The sentinels still name this pod master: it restarted before they noticed. With an empty
+  # volume it must not come back as master, or its replicas would sync an empty dataset.
+  if data_dir_empty && [ -n "$(peer_with_data)" ]; then
+    log "sentinels still name this pod master but its volume is empty and a replica holds data: asking for a failover"
+    while [ "$(sentinel_master)" = "$SELF_FQDN" ]; do
+      for s in $SENTINELS; do
+        sentinel_cli "$s" SENTINEL FAILOVER "$MASTER_SET" >/dev/null 2>&1 && break
+      done
+      sleep 1
+    done
+    sentinel_master
+    return
+  fi
+}
+
+decide_without_sentinels() {
+  if [ "$POD_INDEX" != "0" ]; then echo "$DATA_PODS" | cut -d' ' -f1; fi
+}
+
+write_config > "$CONF"
+chmod 600 "$CONF"
+
+master=""
+if [ -n "$SENTINELS" ]; then
+  master="$(decide_with_sentinels)"
+elif [ "$(echo "$DATA_PODS" | wc -w)" -gt 1 ]; then
+  master="$(decide_without_sentinels)"
+fi
+
+if [ -n "$master" ]; then
+  log "starting as a replica of ${master}"
+  echo "replicaof ${master} ${REDIS_PORT}" >> "$CONF"
+else
+  log "starting as master"
+fi
+exec "$SERVER_BIN" "$CONF"

@@ -1,0 +1,39 @@
+import { validateProfile } from '../profiles/validate.ts';
+import { formatDiagnostic } from '../profiles/diagnostics.ts';
+import { resolveProfile } from '../profiles/files.ts';
+import { renderCharts, writeCharts } from '../emit/generate.ts';
+import { helmTemplate } from '../helm/template.ts';
+import { helmBinary, userHelm, type HelmMajor } from '../toolchain/tools.ts';
+import { parse, UsageError, type Command } from './command.ts';
+
+export const renderCommand: Command = {
+  name: 'render',
+  summary: 'generate, then helm template the umbrella chart with a profile',
+  help: `Usage: redis-charts render <profile> [--release NAME] [--namespace NS] [--set key=value ...] [--helm 3|4]
+
+Validates the profile, regenerates charts/, and prints what \`helm template\` renders to stdout.
+
+Examples:
+  redis-charts render dev
+  redis-charts render values/ha-production.yaml --release cache --namespace redis --helm 3`,
+  async run(argv) {
+    const { values, positionals } = parse(argv, {
+      release: { type: 'string' }, namespace: { type: 'string' }, set: { type: 'string', multiple: true }, helm: { type: 'string' },
+    });
+    const [profile] = positionals;
+    if (!profile) throw new UsageError('name a profile');
+    const file = resolveProfile(profile);
+    const diagnostics = validateProfile(file);
+    if (diagnostics.length) {
+      for (const d of diagnostics) console.error(formatDiagnostic(d));
+      return 1;
+    }
+    if (values.helm && values.helm !== '3' && values.helm !== '4') throw new UsageError('--helm takes 3 or 4');
+    writeCharts(renderCharts());
+    const helm = values.helm ? helmBinary(Number(values.helm) as HelmMajor) : userHelm();
+    process.stdout.write(await helmTemplate({
+      helm, release: values.release ?? 'redis', namespace: values.namespace ?? 'default', valuesFiles: [file], set: values.set ?? [],
+    }));
+    return 0;
+  },
+};

@@ -1,0 +1,32 @@
+import { validateProfile } from '../profiles/validate.ts';
+import { formatDiagnostic } from '../profiles/diagnostics.ts';
+import { resolveProfile } from '../profiles/files.ts';
+import { parse, UsageError, type Command } from './command.ts';
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check profiles against the values schema and the semantic rules',
+  help: `Usage: redis-charts validate <profile...>
+
+Checks each profile (a path, or a name under values/) with the values schema (all errors) and the
+semantic rules (sentinel quorum, replicas for Sentinel, maxmemory headroom, persistence with replicas,
+backup schedule). Each problem names the file, line, column and key, what is wrong and what is valid.
+Exit code 1 when any profile has a problem.
+
+Examples:
+  redis-charts validate values/*.yaml
+  redis-charts validate ha-production`,
+  async run(argv) {
+    const { positionals } = parse(argv, {});
+    if (!positionals.length) throw new UsageError('name at least one profile');
+    let failed = 0;
+    for (const p of positionals) {
+      const diagnostics = validateProfile(resolveProfile(p));
+      if (diagnostics.length) {
+        failed++;
+        for (const d of diagnostics) console.error(formatDiagnostic(d));
+      } else console.log(`${p}: valid`);
+    }
+    return failed ? 1 : 0;
+  },
+};

@@ -1,0 +1,92 @@
+/**
+ * The driver interface every scenario is written against. Two implementations:
+ * SandboxCluster (rendered manifests run as real processes in network namespaces on this machine)
+ * and KindCluster (helm + kind + @kubernetes/client-node).
+ */
+
+export interface InstallOptions {
+  /** Helm release name. */
+  release: string;
+  /** Kubernetes namespace; defaults to "default". */
+  namespace?: string;
+  /** Values files passed as `-f`, in order (a profile first, overlays after). */
+  valuesFiles: string[];
+  /** Extra values, deep-merged after the files (written to a temporary values file). */
+  values?: Record<string, unknown>;
+  /** Wait until every workload is ready (default true). */
+  wait?: boolean;
+  timeoutMs?: number;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+
+export interface PodInfo {
+  name: string;
+  namespace: string;
+  ip: string | undefined;
+  phase: PodPhase;
+  ready: boolean;
+  restarts: number;
+  labels: Record<string, string>;
+  /** The controller that owns the pod. */
+  owner: { kind: 'StatefulSet' | 'Deployment' | 'Job'; name: string } | undefined;
+  containers: string[];
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface JobRun {
+  jobName: string;
+  succeeded: boolean;
+  logs: string;
+}
+
+export interface DeletePodOptions {
+  /** true: preStop hook, SIGTERM, terminationGracePeriodSeconds, then SIGKILL. false: SIGKILL at once. */
+  graceful: boolean;
+  /** Do not wait for the controller to re-create the pod (default: return once the old pod is gone). */
+  wait?: boolean;
+}
+
+export interface Release {
+  readonly name: string;
+  readonly namespace: string;
+  /** The objects `helm template` rendered for this release. */
+  readonly manifests: ReadonlyArray<Record<string, any>>;
+  pods(selector?: Record<string, string>): Promise<PodInfo[]>;
+  waitReady(opts?: { selector?: Record<string, string>; timeoutMs?: number }): Promise<void>;
+  waitPodReady(pod: string, timeoutMs?: number): Promise<void>;
+  deletePod(pod: string, opts: DeletePodOptions): Promise<void>;
+  /** Restart the pods of a StatefulSet or Deployment one by one, as a rolling update does. */
+  rolloutRestart(kind: 'StatefulSet' | 'Deployment', name: string, opts?: { timeoutMs?: number }): Promise<void>;
+  exec(pod: string, container: string, argv: string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
+  logs(pod: string, container?: string, opts?: { previous?: boolean }): Promise<string>;
+  /** An address the test process can connect to for a pod's or a Service's port. */
+  endpoint(target: { pod: string } | { service: string }, port: number): Promise<Endpoint>;
+  /** ioredis natMap: cluster DNS names and pod addresses (as Sentinel announces them) to reachable endpoints. */
+  natMap(port: number): Promise<Record<string, Endpoint>>;
+  /** Cut a pod off the network (both directions) and heal it. */
+  cutNetwork(pod: string): Promise<void>;
+  healNetwork(pod: string): Promise<void>;
+  /** Create a Job from a CronJob, run it to completion, return its result and logs. */
+  runCronJob(name: string, opts?: { timeoutMs?: number }): Promise<JobRun>;
+  /** Read a rendered Secret's data (decoded). */
+  secret(name: string): Promise<Record<string, string>>;
+  uninstall(opts?: { keepVolumes?: boolean }): Promise<void>;
+}
+
+export interface Cluster {
+  readonly kind: 'sandbox' | 'kind';
+  install(opts: InstallOptions): Promise<Release>;
+  /** Remove everything this cluster created (releases, volumes unless kept, networks, processes). */
+  destroy(): Promise<void>;
+}

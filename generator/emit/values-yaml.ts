@@ -1,0 +1,21 @@
+import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
+import { defaults, type Group, type Node } from '../model/dsl.ts';
+
+/** values.yaml: the model's defaults, each key preceded by its description as a comment. */
+export function valuesYaml(model: Group, header: string): string {
+  const doc = new Document(defaults(model));
+  annotate(doc.contents as YAMLMap, model, true);
+  doc.commentBefore = header;
+  return doc.toString({ lineWidth: 0, indentSeq: true, nullStr: 'null' });
+}
+
+function annotate(map: YAMLMap, model: Group, topLevel: boolean): void {
+  for (const pair of map.items) {
+    if (!isScalar(pair.key)) continue;
+    const field: Node | undefined = model.fields[String(pair.key.value)];
+    if (!field) continue;
+    pair.key.commentBefore = ` ${field.description}`;
+    if (topLevel) pair.key.spaceBefore = true;
+    if (field.kind === 'group' && isMap(pair.value)) annotate(pair.value, field, false);
+  }
+}

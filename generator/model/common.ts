@@ -1,0 +1,79 @@
+import { anyObject, bool, free, group, int, objectList, oneOf, str, stringMap, type Group } from './dsl.ts';
+
+/** An explicit image tag: never empty, never `latest` (Go's regexp has no lookahead, so `not`). */
+export const PINNED_TAG = { minLength: 1, not: { enum: ['latest'] } };
+
+/** Values every chart shares. In the umbrella they live under `global`, so all components agree on them. */
+export const globalModel: Group = group('Settings every component shares; in the umbrella chart they are set once here.', {
+  engine: oneOf(['redis', 'valkey'], 'redis', 'Server engine: the official `redis` image or `valkey/valkey`.'),
+  images: group('Pinned engine images (never `latest`).', {
+    redis: group('Image used when engine is redis.', {
+      repository: str('redis', 'Image repository.'),
+      tag: str('7.4.2', 'Image tag.', { constraints: PINNED_TAG }),
+    }),
+    valkey: group('Image used when engine is valkey.', {
+      repository: str('valkey/valkey', 'Image repository.'),
+      tag: str('8.0.2', 'Image tag.', { constraints: PINNED_TAG }),
+    }),
+    pullPolicy: oneOf(['IfNotPresent', 'Always', 'Never'], 'IfNotPresent', 'Image pull policy.'),
+  }),
+  imagePullSecrets: objectList([], 'Image pull secrets, e.g. `[{name: regcred}]`.'),
+  clusterDomain: str('cluster.local', 'Cluster DNS domain used in pod FQDNs.'),
+  topology: group('Shape of the deployment: every component reads it to find the others.', {
+    dataNodes: int(1, 'Number of Redis data pods. 1 is a standalone server; more are one master and replicas.', { constraints: { minimum: 1, maximum: 15 } }),
+    sentinels: int(0, 'Number of Sentinel pods; 0 disables Sentinel. Use an odd number (3 or 5).', { constraints: { minimum: 0, maximum: 9 } }),
+    masterSet: str('mymaster', 'Sentinel master set name.', { constraints: { pattern: '^[A-Za-z0-9._-]+$' } }),
+    redisPort: int(6379, 'Redis port of the data nodes.', { constraints: { minimum: 1, maximum: 65535 } }),
+    sentinelPort: int(26379, 'Sentinel port.', { constraints: { minimum: 1, maximum: 65535 } }),
+  }),
+  auth: group('Password authentication (`requirepass`/`masterauth`, Sentinel too).', {
+    enabled: bool(true, 'Require a password.'),
+    password: str('', 'Password; empty generates one and keeps it across upgrades. Prefer `existingSecret`.'),
+    existingSecret: str('', 'Name of an existing Secret holding the password; nothing is generated when set.'),
+    existingSecretPasswordKey: str('redis-password', 'Key of the password in the Secret.'),
+  }),
+  podSecurityContext: anyObject({ runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } },
+    'Pod security context (Pod Security Standards "restricted").'),
+  containerSecurityContext: anyObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+    'Container security context (Pod Security Standards "restricted").'),
+  commonLabels: stringMap({}, 'Labels added to every object.'),
+});
+
+export const schedulingModel = () => ({
+  nodeSelector: stringMap({}, 'Node selector.'),
+  tolerations: objectList([], 'Tolerations.'),
+  podAntiAffinity: oneOf(['soft', 'hard', 'none'], 'soft', 'Spread pods over nodes: `hard` requires distinct nodes, `soft` prefers them.'),
+  topologySpreadConstraints: objectList([], 'Topology spread constraints.'),
+  priorityClassName: str('', 'Priority class name.'),
+  podAnnotations: stringMap({}, 'Extra pod annotations.'),
+  podLabels: stringMap({}, 'Extra pod labels.'),
+});
+
+export const resourcesModel = (requests: { cpu: string; memory: string }, limits: { cpu?: string; memory: string }) =>
+  free({ requests, limits }, 'Container resources. Always set a memory limit.', {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      requests: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+      limits: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+    },
+  });
+
+export const probeModel = (description: string, d: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) =>
+  group(description, {
+    initialDelaySeconds: int(d.initialDelaySeconds, 'Seconds before the first probe.', { constraints: { minimum: 0 } }),
+    periodSeconds: int(d.periodSeconds, 'Seconds between probes.', { constraints: { minimum: 1 } }),
+    timeoutSeconds: int(d.timeoutSeconds, 'Probe timeout in seconds.', { constraints: { minimum: 1 } }),
+    failureThreshold: int(d.failureThreshold, 'Failures before the probe counts as failed.', { constraints: { minimum: 1 } }),
+  });
+
+export const pdbModel = (enabled: boolean) => group('PodDisruptionBudget.', {
+  enabled: bool(enabled, 'Create a PodDisruptionBudget.'),
+  maxUnavailable: int(1, 'Pods that may be voluntarily disrupted at once.', { constraints: { minimum: 0 } }),
+});
+
+export const enabledField = (def: boolean, what: string) => bool(def, `Deploy ${what}.`);
+
+export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$';
+export const CRON = '^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\\S+\\s+){4}\\S+)$';
+export const DURATION = '^([0-9]+(ms|s|m|h|d|w|y))+$';

@@ -1,0 +1,85 @@
+/**
+ * The values model DSL: every key is authored once with its type, default and description.
+ * From a model the generator derives values.yaml, values.schema.json and the README values table.
+ */
+
+export type JsonSchema = Record<string, unknown>;
+
+interface Base {
+  description: string;
+  /** Extra JSON Schema keywords (pattern, minimum, format...). */
+  constraints?: JsonSchema;
+}
+
+export interface Leaf extends Base {
+  kind: 'leaf';
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  default: string | number | boolean;
+  enum?: readonly (string | number)[];
+}
+
+export interface Free extends Base {
+  kind: 'free';
+  /** JSON Schema of the value (objects passed through to Kubernetes: resources, affinity...). */
+  schema: JsonSchema;
+  default: unknown;
+}
+
+export interface Group extends Base {
+  kind: 'group';
+  fields: Record<string, Node>;
+}
+
+export type Node = Leaf | Free | Group;
+
+type Options = Omit<Base, 'description'> & { enum?: readonly (string | number)[] };
+
+export const str = (def: string, description: string, opts: Options = {}): Leaf => ({ kind: 'leaf', type: 'string', default: def, description, ...opts });
+export const int = (def: number, description: string, opts: Options = {}): Leaf => ({ kind: 'leaf', type: 'integer', default: def, description, ...opts });
+export const num = (def: number, description: string, opts: Options = {}): Leaf => ({ kind: 'leaf', type: 'number', default: def, description, ...opts });
+export const bool = (def: boolean, description: string): Leaf => ({ kind: 'leaf', type: 'boolean', default: def, description });
+export const oneOf = <T extends string>(values: readonly T[], def: T, description: string): Leaf => ({ kind: 'leaf', type: 'string', default: def, description, enum: values });
+export const free = (def: unknown, description: string, schema: JsonSchema): Free => ({ kind: 'free', default: def, description, schema });
+export const group = (description: string, fields: Record<string, Node>): Group => ({ kind: 'group', description, fields });
+
+export const stringList = (def: string[], description: string, item: JsonSchema = { type: 'string' }): Free =>
+  free(def, description, { type: 'array', items: item });
+export const stringMap = (def: Record<string, string>, description: string): Free =>
+  free(def, description, { type: 'object', additionalProperties: { type: 'string' } });
+export const objectList = (def: unknown[], description: string): Free =>
+  free(def, description, { type: 'array', items: { type: 'object' } });
+export const anyObject = (def: Record<string, unknown>, description: string): Free =>
+  free(def, description, { type: 'object' });
+
+/** Walk a model depth-first, with the dotted path of every node. */
+export function* walk(node: Node, path: string[] = []): Generator<[string[], Node]> {
+  yield [path, node];
+  if (node.kind === 'group') {
+    for (const [key, child] of Object.entries(node.fields)) yield* walk(child, [...path, key]);
+  }
+}
+
+export function defaults(node: Node): unknown {
+  if (node.kind !== 'group') return structuredClone(node.default);
+  return Object.fromEntries(Object.entries(node.fields).map(([k, v]) => [k, defaults(v)]));
+}
+
+export function toSchema(node: Node): JsonSchema {
+  switch (node.kind) {
+    case 'leaf': {
+      const schema: JsonSchema = { type: node.type, description: node.description, default: node.default, ...node.constraints };
+      if (node.enum) schema.enum = [...node.enum];
+      return schema;
+    }
+    case 'free':
+      return { description: node.description, ...node.schema, ...node.constraints };
+    case 'group':
+      return {
+        type: 'object',
+        description: node.description,
+        additionalProperties: false,
+        properties: Object.fromEntries(Object.entries(node.fields).map(([k, v]) => [k, toSchema(v)])),
+        ...node.constraints,
+      };
+  }
+}

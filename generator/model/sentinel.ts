@@ -1,0 +1,21 @@
+import { bool, group, int, str, type Group } from './dsl.ts';
+import { QUANTITY, enabledField, pdbModel, probeModel, resourcesModel, schedulingModel } from './common.ts';
+
+export const sentinelModel: Group = group('Redis Sentinel: watches the data nodes and fails over. Runs when global.topology.sentinels > 0.', {
+  enabled: enabledField(true, 'Sentinel when global.topology.sentinels > 0'),
+  quorum: int(2, 'Sentinels that must agree the master is down. Must be a majority of the sentinels.', { constraints: { minimum: 1 } }),
+  downAfterMilliseconds: int(5000, 'Milliseconds without a valid reply before a master counts as down. Lower fails over faster but risks failovers on short stalls (fork, slow disk).', { constraints: { minimum: 100 } }),
+  failoverTimeout: int(10000, 'Failover timeout in milliseconds.', { constraints: { minimum: 1000 } }),
+  parallelSyncs: int(1, 'Replicas re-synced with the new master at the same time.', { constraints: { minimum: 1 } }),
+  resources: resourcesModel({ cpu: '50m', memory: '64Mi' }, { memory: '128Mi' }),
+  livenessProbe: probeModel('Liveness probe (PING).', { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
+  readinessProbe: probeModel('Readiness probe (PING, and a known master).', { initialDelaySeconds: 2, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 }),
+  podDisruptionBudget: pdbModel(true),
+  persistence: group('Small volume for the sentinel config Sentinel rewrites; it lets sentinels remember the master across a full restart.', {
+    enabled: bool(true, 'Keep the sentinel config on a PersistentVolumeClaim (an emptyDir otherwise).'),
+    size: str('64Mi', 'Volume size.', { constraints: { pattern: QUANTITY } }),
+    storageClass: str('', 'StorageClass name; empty uses the cluster default.'),
+  }),
+  extraConfig: str('', 'Extra sentinel.conf lines appended verbatim.'),
+  ...schedulingModel(),
+});

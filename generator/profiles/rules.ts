@@ -1,0 +1,82 @@
+import type { Diagnostic, LocatedYaml } from './diagnostics.ts';
+import { cronProblem } from './cron.ts';
+import { mib, quantityBytes, redisBytes } from './units.ts';
+
+/** Effective values of a profile (chart defaults merged with the file), as the rules read them. */
+export interface EffectiveValues {
+  global: { topology: { dataNodes: number; sentinels: number } };
+  server: {
+    config: { maxmemory: string; save: string[]; appendonly: boolean; minReplicasToWrite: number };
+    persistence: { enabled: boolean; acknowledgeDataLossWithReplicas: boolean };
+    resources: { limits?: { memory?: string | number } };
+  };
+  sentinel: { quorum: number };
+  backup: { enabled: boolean; schedule: string };
+}
+
+type Rule = (v: EffectiveValues, yaml: LocatedYaml) => Diagnostic[];
+
+const sentinelQuorum: Rule = (v, yaml) => {
+  const { sentinels } = v.global.topology;
+  const { quorum } = v.sentinel;
+  if (sentinels === 0) return [];
+  const majority = Math.floor(sentinels / 2) + 1;
+  if (quorum > sentinels) {
+    return [yaml.at(['sentinel', 'quorum'], `quorum ${quorum} is more than the ${sentinels} sentinels, so no failover could ever be agreed`, `Set sentinel.quorum between ${majority} and ${sentinels}.`)];
+  }
+  if (quorum < majority) {
+    return [yaml.at(['sentinel', 'quorum'], `quorum ${quorum} is not a majority of ${sentinels} sentinels, so a minority could start a failover`, `Set sentinel.quorum to at least ${majority}.`)];
+  }
+  return [];
+};
+
+const sentinelNeedsReplicas: Rule = (v, yaml) => {
+  const { sentinels, dataNodes } = v.global.topology;
+  if (sentinels > 0 && dataNodes < 2) {
+    return [yaml.at(['global', 'topology', 'dataNodes'], `Sentinel needs a replica to fail over to, but dataNodes is ${dataNodes}`, 'Set global.topology.dataNodes to 3 (one master, two replicas), or global.topology.sentinels to 0.')];
+  }
+  return [];
+};
+
+const memoryHeadroom: Rule = (v, yaml) => {
+  const { maxmemory, save, appendonly } = v.server.config;
+  const limit = v.server.resources.limits?.memory;
+  if (!maxmemory || limit === undefined) return [];
+  const max = redisBytes(maxmemory);
+  const lim = quantityBytes(limit);
+  if (max === undefined || lim === undefined) return [];
+  const forks = save.length > 0 || appendonly || v.global.topology.dataNodes > 1;
+  const share = forks ? 0.75 : 0.9;
+  if (max <= lim * share) return [];
+  const why = forks ? 'fork for RDB/AOF rewrite and replication copies pages' : 'the server needs memory beyond the data';
+  return [yaml.at(['server', 'config', 'maxmemory'],
+    `maxmemory ${maxmemory} (${mib(max)}) leaves too little headroom under the memory limit ${limit}: ${why}, and the pod is OOM-killed`,
+    `Keep maxmemory at or below ${Math.round(share * 100)}% of the limit (${mib(lim * share)} for ${limit}), or raise server.resources.limits.memory to at least ${mib(max / share)}.`)];
+};
+
+const persistenceWithReplicas: Rule = (v, yaml) => {
+  const p = v.server.persistence;
+  if (p.enabled || v.global.topology.dataNodes < 2 || p.acknowledgeDataLossWithReplicas) return [];
+  return [yaml.at(['server', 'persistence', 'enabled'],
+    'persistence is off with replicas: a master that restarts empty makes its replicas sync the empty dataset and lose everything',
+    'Set server.persistence.enabled: true, or set server.persistence.acknowledgeDataLossWithReplicas: true for a disposable cache.')];
+};
+
+const minReplicas: Rule = (v, yaml) => {
+  const n = v.server.config.minReplicasToWrite;
+  const replicas = v.global.topology.dataNodes - 1;
+  if (n <= replicas) return [];
+  return [yaml.at(['server', 'config', 'minReplicasToWrite'], `minReplicasToWrite ${n} is more than the ${replicas} replicas, so the master would refuse every write`, `Set it between 0 and ${replicas}.`)];
+};
+
+const backupSchedule: Rule = (v, yaml) => {
+  if (!v.backup.enabled) return [];
+  const problem = cronProblem(v.backup.schedule);
+  return problem ? [yaml.at(['backup', 'schedule'], `schedule "${v.backup.schedule}" ${problem}`, 'Use a 5-field cron expression such as "0 */6 * * *".')] : [];
+};
+
+export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, backupSchedule];
+
+export function ruleDiagnostics(values: EffectiveValues, yaml: LocatedYaml): Diagnostic[] {
+  return RULES.flatMap((rule) => rule(values, yaml));
+}
