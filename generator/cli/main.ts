@@ -2,9 +2,10 @@ import { generateCommand } from './generate.ts';
 import { validateCommand } from './validate.ts';
 import { newProfileCommand } from './new-profile.ts';
 import { renderCommand } from './render.ts';
+import { upCommand, downCommand } from './up.ts';
 import { UsageError, type Command } from './command.ts';
 
-const COMMANDS: Command[] = [generateCommand, validateCommand, newProfileCommand, renderCommand];
+const COMMANDS: Command[] = [generateCommand, validateCommand, newProfileCommand, renderCommand, upCommand, downCommand];
 
 function usage(): string {
   return [

@@ -1,0 +1,27 @@
+import type { Cluster, Release } from '../../generator/cluster/types.ts';
+import { profileFile, releaseName, type Scenario } from './scenario.ts';
+
+/**
+ * Registers one mocha test per scenario against a cluster. Each scenario gets a fresh release that is
+ * uninstalled (volumes dropped) afterwards, also when it fails.
+ */
+export function runScenarios(title: string, scenarios: Scenario[], cluster: () => Cluster): void {
+  describe(title, function () {
+    for (const s of scenarios) {
+      it(s.name, async function () {
+        this.timeout(s.timeoutMs ?? 120_000);
+        let release: Release | undefined;
+        try {
+          release = await cluster().install({
+            release: releaseName(s.profile.replace(/[^a-z0-9]/g, '').slice(0, 8)),
+            valuesFiles: [profileFile(s.profile)],
+            values: s.values,
+          });
+          await s.run(release, cluster());
+        } finally {
+          await release?.uninstall({ keepVolumes: false });
+        }
+      });
+    }
+  });
+}

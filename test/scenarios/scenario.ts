@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { PROFILES_DIR } from '../../generator/paths.ts';
+import type { Cluster, Release } from '../../generator/cluster/types.ts';
+
+/** A behaviour claim, written once and run on every cluster driver (sandbox, kind). */
+export interface Scenario {
+  name: string;
+  /** Profile under values/ (without .yaml). */
+  profile: string;
+  /** Overrides merged after the profile. */
+  values?: Record<string, unknown>;
+  timeoutMs?: number;
+  run(release: Release, cluster: Cluster): Promise<void>;
+}
+
+export const profileFile = (name: string) => path.join(PROFILES_DIR, `${name}.yaml`);
+
+let counter = 0;
+/** A release name unique within this test process (two scenarios never share volumes). */
+export function releaseName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid.toString(36)}-${counter}`.slice(0, 30);
+}
