@@ -3,9 +3,10 @@ import { validateCommand } from './validate.ts';
 import { newProfileCommand } from './new-profile.ts';
 import { renderCommand } from './render.ts';
 import { upCommand, downCommand } from './up.ts';
+import { backupCommand } from './backup.ts';
 import { UsageError, type Command } from './command.ts';
 
-const COMMANDS: Command[] = [generateCommand, validateCommand, newProfileCommand, renderCommand, upCommand, downCommand];
+const COMMANDS: Command[] = [generateCommand, validateCommand, newProfileCommand, renderCommand, upCommand, downCommand, backupCommand];
 
 function usage(): string {
   return [

@@ -53,8 +53,10 @@ export interface JobRun {
 export interface DeletePodOptions {
   /** true: preStop hook, SIGTERM, terminationGracePeriodSeconds, then SIGKILL. false: SIGKILL at once. */
   graceful: boolean;
-  /** Do not wait for the controller to re-create the pod (default: return once the old pod is gone). */
+  /** Wait until the controller has re-created the pod and it is ready (default: return once the old pod is gone). */
   wait?: boolean;
+  /** Keep the controller from re-creating the pod for this long, as when its node has failed. */
+  holdDownMs?: number;
 }
 
 export interface Release {

@@ -9,6 +9,8 @@ import { valuesSchemaJson } from './schema-json.ts';
 import { valueRows } from './values-table.ts';
 import { REPO_ROOT, GENERATOR_DIR } from '../paths.ts';
 import { listProfiles } from '../profiles/files.ts';
+import { generatedChartFiles } from '../observability/chart-files.ts';
+import { enforceVersionBumps } from './versions.ts';
 
 const hbs = Handlebars.create();
 hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
@@ -47,6 +49,8 @@ function componentFiles(chart: ComponentChart): OutputFile[] {
       }),
     },
     ...copyTemplates(chart.name, dir),
+    // Written from TypeScript sources (generator/observability), not copied.
+    ...generatedChartFiles(chart.name).map((f) => ({ path: `${dir}/files/${f.name}`, content: f.content })),
     ...ciValues(chart.name, dir),
   ];
 }
@@ -89,10 +93,15 @@ function copyTemplates(chartName: string, dir: string): OutputFile[] {
   const sources = [
     ...sourceDir('shared', 'templates', dir),
     ...sourceDir(chartName, 'templates', dir),
-    ...(chartName === umbrella.name ? [] : sourceDir('shared', 'files', dir)),
+    // Charts whose scripts talk to Redis share one shell library.
+    ...(hasScripts(chartName) ? sourceDir('shared', 'files', dir) : []),
     ...sourceDir(chartName, 'files', dir),
   ];
   return sources.map(({ from, to }) => ({ path: to, content: fs.readFileSync(from, 'utf8') }));
+}
+
+function hasScripts(chartName: string): boolean {
+  return filesIn(path.join(GENERATOR_DIR, 'charts', chartName, 'files')).some((f) => f.endsWith('.sh'));
 }
 
 function sourceDir(chartName: string, sub: 'templates' | 'files', dir: string) {
@@ -123,6 +132,7 @@ function filesIn(dir: string): string[] {
 
 /** Write the output under the repository, replacing charts/ entirely so nothing stale survives. */
 export function writeCharts(files: OutputFile[], root = REPO_ROOT): void {
+  enforceVersionBumps(files, root);
   fs.rmSync(path.join(root, 'charts'), { recursive: true, force: true });
   for (const file of files) {
     const target = path.join(root, file.path);

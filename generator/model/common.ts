@@ -54,8 +54,8 @@ export const resourcesModel = (requests: { cpu: string; memory: string }, limits
     type: 'object',
     additionalProperties: false,
     properties: {
-      requests: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
-      limits: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+      requests: { type: 'object', additionalProperties: { type: ['string', 'number'], pattern: QUANTITY } },
+      limits: { type: 'object', additionalProperties: { type: ['string', 'number'], pattern: QUANTITY } },
     },
   });
 

@@ -72,7 +72,7 @@ export function toSchema(node: Node): JsonSchema {
       return schema;
     }
     case 'free':
-      return { description: node.description, ...node.schema, ...node.constraints };
+      return { description: node.description, default: node.default, ...node.schema, ...node.constraints };
     case 'group':
       return {
         type: 'object',

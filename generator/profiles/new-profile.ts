@@ -27,8 +27,10 @@ export function newProfile(o: NewProfileOptions): NewProfileResult {
     const { path: keyPath, value } = parseSet(expr);
     doc.setIn(keyPath, value);
   }
-  doc.commentBefore = ` ${o.name}: made from ${path.basename(o.from)}${o.set.length ? ` with ${o.set.join(', ')}` : ''}.\n${doc.commentBefore ?? ''}`;
-  const text = doc.toString({ lineWidth: 0 });
+  const header = ` ${o.name}: made from ${path.basename(o.from)}${o.set.length ? ` with ${o.set.join(', ')}` : ''}.`;
+  doc.commentBefore = doc.commentBefore ? `${header}\n${doc.commentBefore}` : header;
+  // No padding inside flow braces: chart-testing's lintconf.yaml (braces: max-spaces-inside 0) lints profiles.
+  const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   const diagnostics = validateProfileText(path.relative(process.cwd(), file), text);
   if (diagnostics.length) return { ok: false, diagnostics };
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -2,7 +2,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { umbrellaSchema } from '../charts/catalog.ts';
 import type { Diagnostic, LocatedYaml } from './diagnostics.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: the diagnostics quote the offending value (e.data) and list the valid keys (e.parentSchema).
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateUmbrella = ajv.compile(umbrellaSchema());
 
 /** ajv against the umbrella values schema, every error mapped to the file, line and key. */
@@ -24,7 +25,7 @@ function toDiagnostic(yaml: LocatedYaml, e: ErrorObject): Diagnostic {
     case 'enum':
       return yaml.at(path, `${JSON.stringify(e.data)} is not allowed`, `Use one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`);
     case 'type':
-      return yaml.at(path, `expected ${p.type} but got ${JSON.stringify(e.data)}`, `Write a ${p.type} value.`);
+      return yaml.at(path, `expected ${p.type} but got ${JSON.stringify(e.data)}`, `Write ${/^[aeiou]/.test(String(p.type)) ? 'an' : 'a'} ${p.type} value.`);
     case 'pattern':
       return yaml.at(path, `${JSON.stringify(e.data)} does not match ${p.pattern}`, describePattern(String(p.pattern)));
     case 'not':

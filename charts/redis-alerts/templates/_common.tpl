@@ -19,6 +19,11 @@
 {{- define "rc.sentinelHeadless" -}}{{ include "rc.sentinelName" . }}-headless{{- end -}}
 {{- define "rc.connectionSecret" -}}{{ include "rc.serverName" . }}-connection{{- end -}}
 
+{{- define "rc.sentinelAddresses" -}}
+{{- $ctx := . -}}
+{{- range $i := until (int .Values.global.topology.sentinels) }}{{ if $i }},{{ end }}{{ include "rc.sentinelPodFqdn" (dict "ctx" $ctx "index" $i) }}:{{ $ctx.Values.global.topology.sentinelPort }}{{ end -}}
+{{- end -}}
+
 {{- define "rc.sentinelEnabled" -}}{{ if gt (int .Values.global.topology.sentinels) 0 }}true{{ end }}{{- end -}}
 {{- define "rc.replicated" -}}{{ if gt (int .Values.global.topology.dataNodes) 1 }}true{{ end }}{{- end -}}
 
@@ -184,4 +189,49 @@ REDISCLI_AUTH="$(cat /etc/redis-auth/password)"
   value: {{ .Values.global.topology.masterSet | quote }}
 - name: AUTH_ENABLED
   value: {{ .Values.global.auth.enabled | quote }}
+{{- end -}}
+
+{{/* How to connect, printed by every chart's NOTES.txt. */}}
+{{- define "rc.notes.connect" -}}
+{{- $ns := .Release.Namespace -}}
+{{- $master := printf "%s.%s.svc.%s" (include "rc.masterService" .) $ns .Values.global.clusterDomain -}}
+{{- $port := int .Values.global.topology.redisPort -}}
+{{- $connection := include "rc.connectionSecret" . -}}
+Redis ({{ .Values.global.engine }}): {{ .Values.global.topology.dataNodes }} data node(s){{ if include "rc.sentinelEnabled" . }}, {{ .Values.global.topology.sentinels }} sentinels watching master set "{{ .Values.global.topology.masterSet }}"{{ end }}.
+
+Master endpoint (always the current master): {{ $master }}:{{ $port }}
+{{- if include "rc.replicated" . }}
+Read endpoint (all data nodes):            {{ include "rc.readService" . }}.{{ $ns }}.svc.{{ .Values.global.clusterDomain }}:{{ $port }}
+{{- end }}
+{{- if include "rc.sentinelEnabled" . }}
+Sentinels:                                 {{ include "rc.sentinelAddresses" . }}
+{{- end }}
+{{- if .Values.global.auth.enabled }}
+
+Password:
+  kubectl get secret -n {{ $ns }} {{ include "rc.authSecret" . }} -o jsonpath='{.data.{{ include "rc.authKey" . }}}' | base64 -d
+{{- end }}
+
+REDIS_URL for applications (Secret {{ $connection }}, key redis-url):
+  env:
+    - name: REDIS_URL
+      valueFrom:
+        secretKeyRef: { name: {{ $connection }}, key: redis-url }
+
+From your machine:
+  kubectl port-forward -n {{ $ns }} svc/{{ include "rc.masterService" . }} {{ $port }}:{{ $port }}
+  redis-cli -p {{ $port }}{{ if .Values.global.auth.enabled }} --askpass{{ end }} PING
+{{- if include "rc.sentinelEnabled" . }}
+
+Sentinel-aware clients:
+  ioredis:   new Redis({ sentinels: [{ host: "{{ include "rc.sentinelName" . }}.{{ $ns }}", port: {{ .Values.global.topology.sentinelPort }} }], name: "{{ .Values.global.topology.masterSet }}", password, sentinelPassword: password })
+  go-redis:  redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "{{ .Values.global.topology.masterSet }}", SentinelAddrs: []string{"{{ include "rc.sentinelName" . }}.{{ $ns }}:{{ .Values.global.topology.sentinelPort }}"}, Password: password, SentinelPassword: password})
+  redis-py:  Sentinel([("{{ include "rc.sentinelName" . }}.{{ $ns }}", {{ .Values.global.topology.sentinelPort }})], sentinel_kwargs={"password": password}).master_for("{{ .Values.global.topology.masterSet }}", password=password)
+{{- else }}
+
+Clients:
+  ioredis:   new Redis(process.env.REDIS_URL)
+  go-redis:  opt, _ := redis.ParseURL(os.Getenv("REDIS_URL")); rdb := redis.NewClient(opt)
+  redis-py:  redis.Redis.from_url(os.environ["REDIS_URL"])
+{{- end }}
 {{- end -}}

@@ -25,6 +25,11 @@ write_config() {
 # Prints the host to replicate from, or nothing to run as master.
 decide_with_sentinels() {
   while [ "$(sentinels_answering)" -eq 0 ]; do
+    # A first start has nothing to lose: pod 0 bootstraps as master so the sentinels have one to watch.
+    # Any other node waits: without the sentinels it cannot know who holds the newest data.
+    if [ "$POD_INDEX" = "0" ] && data_dir_empty && [ -z "$(peer_with_data)" ]; then
+      return
+    fi
     log "waiting for a sentinel to answer before choosing a role"
     sleep 1
   done

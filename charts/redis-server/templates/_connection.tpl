@@ -2,7 +2,7 @@
 {{- define "rc.connectionSecret.manifest" -}}
 {{- $ctx := .ctx -}}
 {{- $host := printf "%s.%s.svc.%s" (include "rc.masterService" $ctx) $ctx.Release.Namespace $ctx.Values.global.clusterDomain -}}
-{{- $auth := ternary (printf ":%s@" (.password | urlquery)) "" (ne .password "") }}
+{{- $auth := ternary (printf "default:%s@" (.password | urlquery)) "" (ne .password "") }}
 apiVersion: v1
 kind: Secret
 metadata:
@@ -18,9 +18,4 @@ stringData:
   sentinels: {{ include "rc.sentinelAddresses" $ctx | quote }}
   master-set: {{ $ctx.Values.global.topology.masterSet | quote }}
   {{- end }}
-{{- end -}}
-
-{{- define "rc.sentinelAddresses" -}}
-{{- $ctx := . -}}
-{{- range $i := until (int .Values.global.topology.sentinels) }}{{ if $i }},{{ end }}{{ include "rc.sentinelPodFqdn" (dict "ctx" $ctx "index" $i) }}:{{ $ctx.Values.global.topology.sentinelPort }}{{ end -}}
 {{- end -}}

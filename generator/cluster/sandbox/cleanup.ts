@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSyncQuiet } from './run.ts';
+import { run, runSyncQuiet } from './run.ts';
 
 /** Everything the sandbox creates is named with these, so a later run can find and remove what a crashed run left. */
 export const STATE_ROOT = '/run/redis-charts-sandbox';
@@ -50,6 +50,20 @@ export function deleteNetnsSync(ns: string): void {
     }
   }
   runSyncQuiet('ip', ['netns', 'del', ns]);
+}
+
+/** The asynchronous twin of deleteNetnsSync, for pod deletion while other pods keep running. */
+export async function deleteNetns(ns: string): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    const pids = (await run('ip', ['netns', 'pids', ns])).stdout.split('\n').filter(Boolean).map(Number);
+    if (pids.length === 0) break;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+  await run('ip', ['netns', 'del', ns]);
 }
 
 export function killGroupSync(pid: number): void {

@@ -7,7 +7,7 @@ import { randomSuffix, type Pod, type PodDefinition } from './pod.ts';
 /** What controllers need from the cluster. */
 export interface ControllerHost {
   createPod(def: PodDefinition): Pod;
-  pods(): Pod[];
+  podObjects(): Pod[];
 }
 
 export interface Controller {
@@ -67,7 +67,7 @@ export class StatefulSetController implements Controller {
 
   ownedPods(): Pod[] {
     return this.host
-      .pods()
+      .podObjects()
       .filter((p) => p.def.owner?.kind === 'StatefulSet' && p.def.owner.name === this.name && p.namespace === this.namespace && !p.deleted);
   }
 
@@ -102,11 +102,23 @@ export class StatefulSetController implements Controller {
     return claims.flatMap((c) => Array.from({ length: this.replicas }, (_, i) => `${c.metadata.name}-${this.podName(i)}`));
   }
 
+  private readonly heldUntil = new Map<string, number>();
+
+  /** Do not re-create `podName` for `ms` (a failed node), then reconcile. */
+  holdDown(podName: string, ms: number): void {
+    this.heldUntil.set(podName, Date.now() + ms);
+    setTimeout(() => { this.heldUntil.delete(podName); this.reconcile(); }, ms).unref();
+  }
+
   reconcile(): void {
     if (this.stopped) return;
     const existing = new Map(this.ownedPods().map((p) => [p.name, p]));
     for (let i = 0; i < this.replicas; i++) {
       const pod = existing.get(this.podName(i));
+      if (!pod && (this.heldUntil.get(this.podName(i)) ?? 0) > Date.now()) {
+        if (!this.parallel) return;
+        continue;
+      }
       if (!pod) {
         this.host.createPod(this.definition(i));
         if (!this.parallel) return;
@@ -170,7 +182,7 @@ export class DeploymentController implements Controller {
 
   ownedPods(): Pod[] {
     return this.host
-      .pods()
+      .podObjects()
       .filter((p) => p.def.owner?.kind === 'Deployment' && p.def.owner.name === this.name && p.namespace === this.namespace && !p.deleted);
   }
 
@@ -255,13 +267,17 @@ export async function runJob(
       const text = (await c.logs.read(true)) + (await c.logs.read());
       if (text) logs.push(text);
     }
-    if (pod.setupError) logs.push(`[sandbox] pod ${pod.name} could not start: ${pod.setupError}`);
-    if (!succeeded) logs.push(await pod.describe());
+    if (pod.setupError) logs.push(`[sandbox] pod ${pod.name} could not start: ${pod.setupError}\n`);
+    for (const c of pod.containers) {
+      const exit = c.terminated ?? c.lastExit;
+      if (!succeeded && exit) logs.push(`[sandbox] pod ${pod.name} container ${c.name} exited with code ${exit.code}\n`);
+    }
+    if (timedOut) logs.push(`[sandbox] job ${job.name} timed out\n`);
     await pod.delete(false);
     if (succeeded) return { jobName: job.name, succeeded: true, logs: logs.join('') };
     failures++;
     if (timedOut || pod.setupError || failures > backoffLimit || pod.restartPolicy === 'OnFailure') {
-      return { jobName: job.name, succeeded: false, logs: logs.join('\n') };
+      return { jobName: job.name, succeeded: false, logs: logs.join('') };
     }
   }
 }

@@ -45,11 +45,30 @@ export function hostsFile(self: DnsPod, services: DnsService[]): string {
   return lines.join('\n') + '\n';
 }
 
-export function resolvConf(namespace: string): string {
+/** What the cluster DNS server answers: every fully qualified pod and Service name (resolvers add the search path). */
+export function dnsRecords(services: DnsService[]): Map<string, string[]> {
+  const records = new Map<string, string[]>();
+  const add = (name: string, ip: string | undefined) => {
+    if (!ip) return;
+    const ips = records.get(name) ?? [];
+    if (!ips.includes(ip)) records.set(name, [...ips, ip]);
+  };
+  for (const s of services) {
+    const fqdn = `${s.name}.${s.namespace}.svc.${CLUSTER_DOMAIN}`;
+    if (s.clusterIP) add(fqdn, s.clusterIP);
+    for (const e of s.endpoints) {
+      if (!s.clusterIP) add(fqdn, e.ip);
+      if (e.subdomain === s.name) add(`${e.hostname}.${fqdn}`, e.ip);
+    }
+  }
+  return records;
+}
+
+/** The pod's resolver: the cluster search path, and the sandbox's DNS server on the bridge gateway. */
+export function resolvConf(namespace: string, nameserver: string): string {
   return [
     `search ${namespace}.svc.${CLUSTER_DOMAIN} svc.${CLUSTER_DOMAIN} ${CLUSTER_DOMAIN}`,
-    // Nothing listens here: names not in /etc/hosts fail fast, as NXDOMAIN would.
-    'nameserver 127.0.0.1',
+    `nameserver ${nameserver}`,
     'options ndots:5',
     '',
   ].join('\n');

@@ -72,6 +72,13 @@ export class ImageCatalog {
   constructor(private readonly dir: string) {}
 
   async resolve(image: string, where: string): Promise<ImageRuntime> {
+    const family = this.check(image, where);
+    const binDir = await this.binDir(family);
+    return { image, binDir, ...FAMILY_RUNTIME[family], env: { PATH: DEFAULT_PATH } };
+  }
+
+  /** Throws for an unmapped image without preparing anything. */
+  check(image: string, where: string): ImageFamily {
     const family = REPOSITORIES[imageRepository(image)];
     if (!family) {
       throw new UnsupportedManifestError(
@@ -79,18 +86,7 @@ export class ImageCatalog {
           `and only ${supportedImages().join(', ')} are mapped`,
       );
     }
-    const binDir = await this.binDir(family);
-    return { image, binDir, ...FAMILY_RUNTIME[family], env: { PATH: DEFAULT_PATH } };
-  }
-
-  /** Throws for an unmapped image without preparing anything. */
-  check(image: string, where: string): void {
-    if (!REPOSITORIES[imageRepository(image)]) {
-      throw new UnsupportedManifestError(
-        `image "${image}" (${where}) is not available in the sandbox: images are mapped to binaries on this machine, ` +
-          `and only ${supportedImages().join(', ')} are mapped`,
-      );
-    }
+    return family;
   }
 
   private binDir(family: ImageFamily): Promise<string> {

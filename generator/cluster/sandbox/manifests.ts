@@ -44,7 +44,8 @@ export interface ReleaseObjects {
 
 export function parseManifests(text: string): K8sObject[] {
   const out: K8sObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  // The API server reads manifests with go-yaml's YAML 1.1 rules: `defaultMode: 0440` is octal.
+  for (const doc of parseAllDocuments(text, { version: '1.1' })) {
     if (doc.errors.length > 0) throw new UnsupportedManifestError(`rendered YAML does not parse: ${doc.errors[0]!.message}`);
     const obj = doc.toJS() as K8sObject | null;
     if (obj == null) continue;

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { runOk, run } from './run.ts';
-import { deleteNetnsSync } from './cleanup.ts';
+import { deleteNetns, deleteNetnsSync } from './cleanup.ts';
 import type { InstanceClaim } from './state.ts';
 
 const POD_HOSTS = { first: 2, last: 199 };
@@ -75,7 +76,8 @@ export class PodNetwork {
 
   static async create(claim: InstanceClaim, bridge: Bridge, seq: number): Promise<PodNetwork> {
     const netns = `${claim.netnsPrefix}${seq}`;
-    const hostVeth = `rcs${claim.index}v${seq}`;
+    // Random, not sequential: a name must not collide with a veth whose namespace is still being torn down.
+    const hostVeth = `rcs${claim.index}v${randomBytes(3).toString('hex')}`;
     const ip = bridge.podAddresses.allocate();
     try {
       await runOk('ip', ['netns', 'add', netns]);
@@ -111,8 +113,8 @@ export class PodNetwork {
   }
 
   /** Kills anything still inside the namespace; the veth pair goes with it. */
-  destroy(bridge: Bridge): void {
-    deleteNetnsSync(this.netns);
+  async destroy(bridge: Bridge): Promise<void> {
+    await deleteNetns(this.netns);
     bridge.podAddresses.release(this.ip);
   }
 }

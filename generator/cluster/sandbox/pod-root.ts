@@ -77,6 +77,9 @@ export function containerLaunchScript(spec: ContainerRootSpec, root: string): st
   const at = (p: string) => shq(join(root, p));
   const lines = [
     'set -e',
+    // This namespace starts as a copy of the host's mounts, including every pod's /run/netns/* handle; a copy
+    // would keep other pods' namespaces (and veths) alive after they are deleted.
+    '/usr/bin/umount --recursive --lazy /run/netns 2>/dev/null || true',
     `/usr/bin/mount --bind ${R} ${R}`,
     ...OVERLAID.map(
       (d) =>

@@ -45,6 +45,11 @@ const BACKOFF_START_MS = 250;
 const BACKOFF_MAX_MS = 4000;
 /** A run longer than this resets the crash backoff. */
 const BACKOFF_RESET_MS = 10_000;
+/**
+ * Without a readiness probe a container is ready once running; kubelet only notices a start after its next
+ * status sync, so a command that exits at once is never seen ready. Waiting this long gives the same effect.
+ */
+const READY_WITHOUT_PROBE_AFTER_MS = 300;
 
 export class ContainerState {
   process: ContainerProcess | undefined;
@@ -60,7 +65,8 @@ export class ContainerState {
   startError: string | undefined;
   env: Record<string, string> = {};
   user: ContainerUser | undefined;
-  probers: Prober[] = [];
+  /** Probes and timers of the current run, stopped when it ends. */
+  probers: { stop(): void }[] = [];
   crashes = 0;
   lastStartAt: number | undefined;
   readonly logs: ContainerLogs;
@@ -408,17 +414,24 @@ export class Pod {
   private startProbes(c: ContainerState): void {
     const target = this.probeTarget(c);
     const failed = (kind: string) => (o: ProbeOutcome) => {
-      c.lastProbeFailure = `${kind} probe failed: ${o.message}`;
+      c.lastProbeFailure = `${kind} probe failed at ${new Date(o.at).toISOString()}: ${o.message}`;
     };
     const readiness = c.spec.readinessProbe;
     const liveness = c.spec.livenessProbe;
     const startOthers = () => {
       c.started = true;
-      if (!readiness) c.probeReady = true;
-      if (readiness) {
+      if (!readiness) {
+        const t = setTimeout(() => {
+          if (c.process?.running && c.started) {
+            c.probeReady = true;
+            this.changed();
+          }
+        }, READY_WITHOUT_PROBE_AFTER_MS);
+        c.probers.push({ stop: () => clearTimeout(t) });
+      } else {
         const p = new Prober('readiness', readiness, target, {
-          onVerdict: (ok, o) => {
-            if (!ok) failed('Readiness')(o);
+          onFailure: failed('Readiness'),
+          onVerdict: (ok) => {
             c.probeReady = ok;
             this.changed();
           },
@@ -428,6 +441,7 @@ export class Pod {
       }
       if (liveness) {
         const p = new Prober('liveness', liveness, target, {
+          onFailure: failed('Liveness'),
           onVerdict: (ok, o) => {
             if (ok) return;
             failed('Liveness')(o);
@@ -442,6 +456,7 @@ export class Pod {
     const startup = c.spec.startupProbe;
     if (!startup) return startOthers();
     const p = new Prober('startup', startup, target, {
+      onFailure: failed('Startup'),
       onVerdict: (ok, o) => {
         if (ok) return startOthers();
         failed('Startup')(o);
@@ -490,7 +505,7 @@ export class Pod {
     const grace = graceful ? this.grace() : 0;
     await Promise.all([...this.initContainers, ...this.containers].map((c) => this.stopContainer(c, grace, graceful)));
     await this.lifecycle;
-    this.network?.destroy(this.envr.bridge);
+    await this.network?.destroy(this.envr.bridge);
     await rm(this.dir, { recursive: true, force: true });
     this.deleted = true;
     this.changed();

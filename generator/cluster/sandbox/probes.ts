@@ -75,6 +75,8 @@ export async function runProbeOnce(p: Probe, t: ProbeTarget): Promise<ProbeOutco
 export interface ProberEvents {
   /** The probe's verdict changed (readiness: ready/unready; startup: started; liveness: failed). */
   onVerdict(ok: boolean, last: ProbeOutcome): void;
+  /** Every failed attempt, for diagnostics. */
+  onFailure?(o: ProbeOutcome): void;
 }
 
 /**
@@ -121,6 +123,7 @@ export class Prober {
     }
     if (this.stopped) return;
     this.last = outcome;
+    if (!outcome.ok) this.events.onFailure?.(outcome);
     if (outcome.ok) {
       this.successes++;
       this.failures = 0;

@@ -22,6 +22,13 @@ fi
 if [ -z "$master" ]; then
   master="$(echo "$DATA_PODS" | cut -d' ' -f1)"
   source="first start: pod 0"
+  # Watching a master that is still starting would count it down and start a failover with no replica
+  # ready, which then delays the next (real) failover by twice failover-timeout.
+  tries=0
+  until node_cli "$master" PING 2>/dev/null | grep -q PONG || [ "$tries" -ge 120 ]; do
+    tries=$((tries + 1))
+    sleep 0.5
+  done
 fi
 log "monitoring ${master} (from ${source})"
 

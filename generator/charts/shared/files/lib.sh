@@ -58,14 +58,12 @@ peer_master() {
   done
 }
 
-# A peer replica that holds data (a non-zero replication offset).
+# A peer that holds keys (a replica that must not be wiped by an empty master).
 peer_with_data() {
   for p in $DATA_PODS; do
     [ "$p" = "$SELF_FQDN" ] && continue
-    info="$(node_cli "$p" INFO replication 2>/dev/null)" || continue
-    offset="$(info_field "$info" slave_repl_offset)"
-    [ -n "$offset" ] || offset="$(info_field "$info" master_repl_offset)"
-    if [ "${offset:-0}" -gt 0 ]; then
+    keys="$(node_cli "$p" DBSIZE 2>/dev/null)" || continue
+    if [ "${keys:-0}" -gt 0 ] 2>/dev/null; then
       echo "$p"
       return
     fi

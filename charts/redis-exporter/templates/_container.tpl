@@ -1,0 +1,44 @@
+{{/*
+One exporter container in multi-target mode: it scrapes nothing by itself (empty REDIS_ADDR), only what
+`/scrape?target=` names, with the release password from the Secret. (dict "ctx" . "port" N "portName" s "user" u)
+*/}}
+{{- define "exporter.container" -}}
+{{- $v := .ctx.Values -}}
+image: {{ printf "%s:%s" $v.image.repository $v.image.tag | quote }}
+imagePullPolicy: {{ $v.global.images.pullPolicy }}
+args:
+  - {{ printf "--web.listen-address=:%d" (int .port) | quote }}
+  - {{ printf "--connection-timeout=%s" $v.connectionTimeout | quote }}
+env:
+  - name: REDIS_ADDR
+    value: ""
+  {{- with .user }}
+  - name: REDIS_USER
+    value: {{ . | quote }}
+  {{- end }}
+  {{- if $v.global.auth.enabled }}
+  - name: REDIS_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: {{ include "rc.authSecret" .ctx }}
+        key: {{ include "rc.authKey" .ctx }}
+  {{- end }}
+ports:
+  - name: {{ .portName }}
+    containerPort: {{ .port }}
+    protocol: TCP
+livenessProbe:
+  httpGet:
+    path: /health
+    port: {{ .portName }}
+  {{- include "rc.probeTimings" $v.livenessProbe | nindent 2 }}
+readinessProbe:
+  httpGet:
+    path: /health
+    port: {{ .portName }}
+  {{- include "rc.probeTimings" $v.readinessProbe | nindent 2 }}
+securityContext:
+  {{- include "rc.containerSecurityContext" .ctx | nindent 2 }}
+resources:
+  {{- toYaml $v.resources | nindent 2 }}
+{{- end -}}

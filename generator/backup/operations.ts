@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { requireCommand } from '../toolchain/tools.ts';
+import { failureFromLogs, isBackupName, manifestFromLogs, type BackupManifest } from './manifest.ts';
+import { backupCronJobName, type BackupTarget } from './target.ts';
+
+const run = promisify(execFile);
+
+/** Where a release's backups go, read from its backup CronJob. */
+export interface BackupLocation {
+  remoteType: string;
+  remotePath: string;
+  secretName: string | undefined;
+  claimName: string | undefined;
+}
+
+export async function backupLocation(target: BackupTarget): Promise<BackupLocation> {
+  const cj = await target.cronJob(backupCronJobName(target.name));
+  const pod = cj.spec.jobTemplate.spec.template.spec;
+  const upload = (pod.containers as any[]).find((c) => c.name === 'upload');
+  const env = Object.fromEntries(((upload?.env ?? []) as { name: string; value?: string }[]).map((e) => [e.name, e.value ?? '']));
+  const volumes = (pod.volumes ?? []) as any[];
+  return {
+    remoteType: env.REMOTE_TYPE ?? 'local',
+    remotePath: env.REMOTE_PATH ?? '',
+    secretName: volumes.find((v) => v.name === 'remote-config')?.secret?.secretName,
+    claimName: volumes.find((v) => v.name === 'backups')?.persistentVolumeClaim?.claimName,
+  };
+}
+
+/** Run the backup CronJob now; throws with the job's own failure line when it fails. */
+export async function backupNow(target: BackupTarget, timeoutMs?: number): Promise<BackupManifest> {
+  const r = await target.runCronJob(backupCronJobName(target.name), { timeoutMs });
+  if (!r.succeeded) throw new Error(`backup job ${r.jobName} failed: ${failureFromLogs(r.logs) ?? 'see its logs'}\n${r.logs}`);
+  return manifestFromLogs(r.logs);
+}
+
+export interface ListedBackup {
+  name: string;
+  manifest: BackupManifest | undefined;
+  latest: boolean;
+}
+
+/** Backups on the release's remote, newest first; data without a manifest is listed as incomplete. */
+export async function listBackups(target: BackupTarget): Promise<ListedBackup[]> {
+  const loc = await backupLocation(target);
+  if (loc.remoteType === 'local' || !loc.secretName) {
+    throw new Error(`release ${target.name} keeps its backups on the PVC ${loc.claimName ?? '(none)'} only; list them from the backup job's logs (\`kubectl logs job/<job> -c upload\`) or mount the claim`);
+  }
+  const conf = (await target.secret(loc.secretName))['rclone.conf'];
+  if (!conf) throw new Error(`Secret ${loc.secretName} has no rclone.conf`);
+  const rclone = requireCommand('rclone', 'rclone');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-backup-'));
+  try {
+    const confFile = path.join(dir, 'rclone.conf');
+    fs.writeFileSync(confFile, conf, { mode: 0o600 });
+    const rc = async (...args: string[]) => (await run(rclone, ['--config', confFile, ...args], { maxBuffer: 1 << 26 })).stdout;
+    const remote = `remote:${loc.remotePath}`;
+    const files = (await rc('lsf', '--files-only', '--max-depth', '1', remote)).split('\n').filter(Boolean);
+    const latest = files.includes('latest') ? (await rc('cat', `${remote}/latest`)).trim() : '';
+    const names = [...new Set(files.map((f) => f.replace(/\.(json|rdb\.gz)$/, '')).filter(isBackupName))].sort().reverse();
+    return await Promise.all(names.map(async (name) => ({
+      name,
+      latest: name === latest,
+      manifest: files.includes(`${name}.json`) ? (JSON.parse(await rc('cat', `${remote}/${name}.json`)) as BackupManifest) : undefined,
+    })));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The steps that restore a backup into an existing release: the data volumes must be empty (or force) and every
+ * data pod must start together, so no old master hands its data back to the replicas.
+ */
+export function restoreSteps(o: { release: string; namespace: string; chart: string; backup: string; dataNodes: number }): string[] {
+  const set = `--set server.restore.enabled=true,server.restore.backup=${o.backup}`;
+  const ns = `--namespace ${o.namespace}`;
+  const sts = `${o.release}-redis`;
+  return [
+    `helm upgrade ${o.release} ${o.chart} ${ns} --reuse-values ${set},server.restore.force=true`,
+    `kubectl ${ns} scale statefulset ${sts} --replicas=0`,
+    `kubectl ${ns} wait --for=delete pod -l app.kubernetes.io/instance=${o.release},app.kubernetes.io/component=server --timeout=5m`,
+    `kubectl ${ns} scale statefulset ${sts} --replicas=${o.dataNodes}`,
+    `kubectl ${ns} rollout status statefulset ${sts} --timeout=10m`,
+    `kubectl ${ns} logs ${sts}-0 -c restore   # "restore: <name> placed (<keys> keys...)"`,
+    `helm upgrade ${o.release} ${o.chart} ${ns} --reuse-values --set server.restore.force=false`,
+  ];
+}

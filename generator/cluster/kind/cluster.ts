@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { UMBRELLA_DIR } from '../../paths.ts';
+import { userHelm } from '../../toolchain/tools.ts';
+import type { Cluster, InstallOptions, Release } from '../types.ts';
+import { Kube } from './kube.ts';
+import { CommandRunner, type CommandOptions } from './plan.ts';
+import { KindRelease } from './release.ts';
+
+export interface KindClusterOptions {
+  /** Defaults to a real runner with the helm on PATH (or the pinned Helm 4). */
+  runner?: CommandRunner;
+  /** kind cluster name; the kubeconfig context is "kind-<name>". */
+  clusterName?: string;
+  /** Another kubeconfig context (any cluster, not only kind). */
+  context?: string;
+  chartDir?: string;
+  clusterDomain?: string;
+  timeoutMs?: number;
+}
+
+export const DEFAULT_KIND_CLUSTER = 'redis-charts';
+/** Label on every namespace the driver creates, so leftovers can be found and removed. */
+export const NAMESPACE_LABEL = { 'app.kubernetes.io/part-of': 'redis-charts-tests' };
+
+/**
+ * The driver for real clusters: `helm upgrade --install --wait` into a fresh namespace per release, then
+ * client-node for pods, exec, logs, port-forwards, NetworkPolicies and Jobs. Every call goes through one
+ * CommandRunner, so `new KindCluster({ runner: new CommandRunner('dry-run') })` prints the plan instead.
+ */
+export class KindCluster implements Cluster {
+  readonly kind = 'kind' as const;
+  readonly runner: CommandRunner;
+  readonly context: string;
+  private readonly kube: Kube;
+  private readonly chartDir: string;
+  private readonly timeoutMs: number;
+  private readonly createdNamespaces = new Set<string>();
+  private readonly releases = new Set<KindRelease>();
+
+  constructor(private readonly o: KindClusterOptions = {}) {
+    this.runner = o.runner ?? new CommandRunner('real', { binaries: { helm: userHelm() } });
+    this.context = o.context ?? `kind-${o.clusterName ?? process.env['REDIS_CHARTS_KIND_CLUSTER'] ?? DEFAULT_KIND_CLUSTER}`;
+    this.kube = new Kube(this.runner, this.context);
+    this.chartDir = o.chartDir ?? UMBRELLA_DIR;
+    this.timeoutMs = o.timeoutMs ?? 600_000;
+  }
+
+  /** The namespace of a release: the one asked for, else a fresh one named after the release. */
+  static namespaceFor(o: InstallOptions): string {
+    return o.namespace ?? `rc-${o.release}`.slice(0, 63).replace(/-+$/, '');
+  }
+
+  async install(o: InstallOptions): Promise<Release> {
+    const namespace = KindCluster.namespaceFor(o);
+    if (o.namespace === undefined && !this.createdNamespaces.has(namespace)) {
+      await this.kube.createNamespace(namespace, NAMESPACE_LABEL);
+      this.createdNamespaces.add(namespace);
+    }
+    const timeoutMs = o.timeoutMs ?? this.timeoutMs;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-kind-'));
+    let manifestYaml: string;
+    try {
+      const overrides = path.join(dir, 'overrides.yaml');
+      fs.writeFileSync(overrides, stringify(o.values ?? {}));
+      const valuesArgs = [...o.valuesFiles.flatMap((f) => ['-f', f]), '-f', overrides];
+      await this.helm([
+        'upgrade', '--install', o.release, this.chartDir, ...valuesArgs,
+        ...(o.wait === false ? [] : ['--wait', '--timeout', `${Math.ceil(timeoutMs / 1000)}s`]),
+      ], namespace);
+      // A dry run renders locally what the cluster would report, so the plan shows the waits for each workload.
+      manifestYaml = this.runner.dryRun
+        ? (await this.helm(['template', o.release, this.chartDir, ...valuesArgs], namespace, { local: true })).stdout
+        : (await this.helm(['get', 'manifest', o.release], namespace)).stdout;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const manifests = parseAllDocuments(manifestYaml).map((d) => d.toJS() as Record<string, any>).filter((m) => m && typeof m === 'object');
+    const release = new KindRelease(o.release, namespace, manifests, {
+      runner: this.runner,
+      kube: this.kube,
+      clusterDomain: this.o.clusterDomain ?? 'cluster.local',
+      defaultTimeoutMs: timeoutMs,
+      helmUninstall: async () => {
+        this.releases.delete(release);
+        await this.helm(['uninstall', o.release, '--wait', '--ignore-not-found'], namespace);
+      },
+    });
+    this.releases.add(release);
+    if (o.wait !== false) await release.waitReady({ timeoutMs });
+    return release;
+  }
+
+  /** `helm test`: runs the chart's test hooks and fails with their logs when one fails. */
+  async helmTest(release: Release): Promise<string> {
+    const timeout = `${Math.ceil(this.timeoutMs / 1000)}s`;
+    return (await this.helm(['test', release.name, '--logs', '--timeout', timeout], release.namespace)).stdout;
+  }
+
+  /** Uninstalls what is still installed and deletes the namespaces this driver created. */
+  async destroy(): Promise<void> {
+    for (const r of [...this.releases]) await r.uninstall({ keepVolumes: false });
+    for (const ns of this.createdNamespaces) await this.kube.deleteNamespace(ns);
+    this.createdNamespaces.clear();
+  }
+
+  private helm(args: string[], namespace: string, opts: CommandOptions = {}) {
+    return this.runner.command('helm', [...args, '--namespace', namespace, '--kube-context', this.context], opts);
+  }
+}

@@ -1,0 +1,215 @@
+import type * as k8s from '@kubernetes/client-node';
+import type { DeletePodOptions, Endpoint, ExecResult, JobRun, PodInfo, Release } from '../types.ts';
+import type { Kube, WorkloadKind } from './kube.ts';
+import { NetworkCuts } from './network-cut.ts';
+import type { CommandRunner } from './plan.ts';
+import { isReady, isTerminating, podInfo, rolledOut } from './pods.ts';
+import { PortForwards, type ForwardTarget } from './port-forward.ts';
+
+type Manifest = Record<string, any>;
+
+export interface KindReleaseDeps {
+  runner: CommandRunner;
+  kube: Kube;
+  /** Runs `helm uninstall` for this release. */
+  helmUninstall: () => Promise<void>;
+  clusterDomain: string;
+  defaultTimeoutMs: number;
+}
+
+const byKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m['kind'] === kind);
+
+/** A Helm release on a real cluster, driven through client-node; every call goes through the command runner. */
+export class KindRelease implements Release {
+  private readonly forwards: PortForwards;
+  private readonly cuts: NetworkCuts;
+
+  constructor(
+    readonly name: string,
+    readonly namespace: string,
+    readonly manifests: ReadonlyArray<Manifest>,
+    private readonly d: KindReleaseDeps,
+  ) {
+    this.forwards = new PortForwards(d.runner, d.kube.context, () => d.kube.config());
+    this.cuts = new NetworkCuts(d.kube, d.runner, namespace);
+  }
+
+  private get kube() { return this.d.kube; }
+  private timeout(ms: number | undefined) { return ms ?? this.d.defaultTimeoutMs; }
+
+  private async livePods(selector: Record<string, string> = {}): Promise<k8s.V1Pod[]> {
+    const pods = await this.kube.listPods(this.namespace, { 'app.kubernetes.io/instance': this.name, ...selector });
+    return pods.filter((p) => !isTerminating(p));
+  }
+
+  async pods(selector?: Record<string, string>): Promise<PodInfo[]> {
+    return (await this.livePods(selector)).map(podInfo);
+  }
+
+  async waitReady(opts: { selector?: Record<string, string>; timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = this.timeout(opts.timeoutMs);
+    if (opts.selector) {
+      const selector = opts.selector;
+      await this.d.runner.wait(`pods ${JSON.stringify(selector)} to be ready`, async () => {
+        const pods = (await this.livePods(selector)).filter((p) => podInfo(p).owner?.kind !== 'Job');
+        return pods.length > 0 && pods.every(isReady);
+      }, { timeoutMs });
+      return;
+    }
+    for (const kind of ['StatefulSet', 'Deployment'] as const) {
+      for (const m of byKind(this.manifests, kind)) await this.waitRolledOut(kind, m['metadata'].name, timeoutMs);
+    }
+  }
+
+  async waitPodReady(pod: string, timeoutMs?: number): Promise<void> {
+    await this.d.runner.wait(`pod ${pod} to be ready`, async () => {
+      const p = await this.kube.readPod(this.namespace, pod);
+      return p !== undefined && isReady(p);
+    }, { timeoutMs: this.timeout(timeoutMs) });
+  }
+
+  async deletePod(pod: string, opts: DeletePodOptions): Promise<void> {
+    const before = await this.kube.readPod(this.namespace, pod);
+    await this.kube.deletePod(this.namespace, pod, opts.graceful);
+    if (opts.wait === false) return;
+    const uid = before?.metadata?.uid;
+    await this.d.runner.wait(`the old pod ${pod} to be gone`, async () => {
+      const now = await this.kube.readPod(this.namespace, pod);
+      return now === undefined || now.metadata?.uid !== uid;
+    }, { timeoutMs: this.d.defaultTimeoutMs });
+  }
+
+  async rolloutRestart(kind: WorkloadKind, name: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    await this.kube.restartWorkload(kind, this.namespace, name, new Date().toISOString());
+    await this.waitRolledOut(kind, name, this.timeout(opts.timeoutMs));
+  }
+
+  private waitRolledOut(kind: WorkloadKind, name: string, timeoutMs: number): Promise<void> {
+    return this.d.runner.wait(`${kind.toLowerCase()}/${name} to roll out`,
+      async () => rolledOut(await this.kube.readWorkload(kind, this.namespace, name)), { timeoutMs });
+  }
+
+  exec(pod: string, container: string, argv: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+    return this.kube.exec(this.namespace, pod, container, argv, opts.stdin, opts.timeoutMs ?? 60_000);
+  }
+
+  async logs(pod: string, container?: string, opts: { previous?: boolean } = {}): Promise<string> {
+    const name = container ?? (await this.kube.readPod(this.namespace, pod))?.spec?.containers[0]?.name ?? '';
+    return this.kube.logs(this.namespace, pod, name, opts.previous ?? false);
+  }
+
+  endpoint(target: { pod: string } | { service: string }, port: number): Promise<Endpoint> {
+    if ('pod' in target) return this.forwards.open(this.namespace, `pod/${target.pod}`, port, async () => ({ pod: target.pod, port }));
+    return this.forwards.open(this.namespace, `service/${target.service}`, port, () => this.serviceBackend(target.service, port));
+  }
+
+  /** A ready pod behind a Service, and the container port the Service port targets. */
+  private async serviceBackend(service: string, port: number): Promise<ForwardTarget> {
+    const svc = await this.kube.readService(this.namespace, service);
+    const pods = (await this.kube.listPods(this.namespace, svc.spec?.selector ?? {})).filter(isReady);
+    const pod = pods[0];
+    if (!pod) throw new Error(`service ${service} has no ready pod`);
+    const targetPort = svc.spec?.ports?.find((p) => p.port === port)?.targetPort ?? port;
+    if (typeof targetPort === 'number') return { pod: pod.metadata!.name!, port: targetPort };
+    const named = pod.spec?.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === targetPort);
+    if (!named) throw new Error(`pod ${pod.metadata?.name} has no port named ${targetPort}`);
+    return { pod: pod.metadata!.name!, port: named.containerPort };
+  }
+
+  /** Every name a client may be told about (pod IP, pod DNS names, Service names) → a local forward. */
+  async natMap(port: number): Promise<Record<string, Endpoint>> {
+    const map: Record<string, Endpoint> = {};
+    const ns = this.namespace;
+    for (const p of await this.livePods()) {
+      const name = p.metadata?.name;
+      if (!name || !p.status?.podIP) continue;
+      const to = await this.endpoint({ pod: name }, port);
+      const names = [p.status.podIP, name];
+      if (p.spec?.hostname && p.spec.subdomain) {
+        const short = `${p.spec.hostname}.${p.spec.subdomain}`;
+        names.push(short, `${short}.${ns}`, `${short}.${ns}.svc`, `${short}.${ns}.svc.${this.d.clusterDomain}`);
+      }
+      for (const n of names) map[`${n}:${port}`] = to;
+    }
+    for (const svc of byKind(this.manifests, 'Service')) {
+      const name: string = svc['metadata'].name;
+      if (svc['spec']?.clusterIP === 'None' || !(svc['spec']?.ports ?? []).some((p: { port: number }) => p.port === port)) continue;
+      const to = await this.endpoint({ service: name }, port);
+      for (const n of [name, `${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.${this.d.clusterDomain}`]) map[`${n}:${port}`] = to;
+    }
+    return map;
+  }
+
+  cutNetwork(pod: string): Promise<void> {
+    return this.cuts.cut(pod);
+  }
+
+  healNetwork(pod: string): Promise<void> {
+    return this.cuts.heal(pod);
+  }
+
+  /** What `kubectl create job --from=cronjob/<name>` does, then wait for the Job to finish. */
+  async runCronJob(name: string, opts: { timeoutMs?: number } = {}): Promise<JobRun> {
+    const cron = await this.kube.readCronJob(this.namespace, name);
+    const jobName = `${name.slice(0, 40)}-manual-${Date.now().toString(36)}`;
+    const template = cron.spec?.jobTemplate;
+    await this.kube.createJob(this.namespace, {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: jobName,
+        labels: template?.metadata?.labels,
+        annotations: { ...template?.metadata?.annotations, 'cronjob.kubernetes.io/instantiate': 'manual' },
+        ownerReferences: cron.metadata?.uid ? [{ apiVersion: 'batch/v1', kind: 'CronJob', name, uid: cron.metadata.uid, controller: true }] : undefined,
+      },
+      spec: template?.spec ?? { template: {} },
+    }, name);
+    let job: k8s.V1Job | undefined;
+    await this.d.runner.wait(`job ${jobName} to finish`, async () => {
+      job = await this.kube.readJob(this.namespace, jobName);
+      return jobFinished(job) !== undefined;
+    }, { timeoutMs: this.timeout(opts.timeoutMs) });
+    const pods = await this.kube.listPods(this.namespace, { 'job-name': jobName });
+    const logs: string[] = [];
+    for (const p of pods) {
+      for (const c of [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])]) {
+        logs.push(await this.kube.logs(this.namespace, p.metadata?.name ?? '', c.name, false));
+      }
+    }
+    return { jobName, succeeded: job !== undefined && jobFinished(job) === true, logs: logs.join('') };
+  }
+
+  async secret(name: string): Promise<Record<string, string>> {
+    const s = await this.kube.readSecret(this.namespace, name);
+    return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  }
+
+  /** helm uninstall; unless volumes are kept, also the claims of the StatefulSets and the Secrets Helm keeps. */
+  async uninstall(opts: { keepVolumes?: boolean } = {}): Promise<void> {
+    await this.forwards.closeAll();
+    await this.d.helmUninstall();
+    if (opts.keepVolumes) return;
+    const prefixes = byKind(this.manifests, 'StatefulSet').flatMap((sts) =>
+      (sts['spec']?.volumeClaimTemplates ?? []).map((t: Manifest) => `${t['metadata'].name}-${sts['metadata'].name}-`));
+    for (const pvc of await this.kube.listClaims(this.namespace)) {
+      const name = pvc.metadata?.name ?? '';
+      if (prefixes.some((p: string) => name.startsWith(p) && /^\d+$/.test(name.slice(p.length)))) await this.kube.deleteClaim(this.namespace, name);
+    }
+    for (const s of byKind(this.manifests, 'Secret')) {
+      if (s['metadata']?.annotations?.['helm.sh/resource-policy'] === 'keep') await this.kube.deleteSecret(this.namespace, s['metadata'].name);
+    }
+  }
+
+  /** Forwards stay open until uninstall; the cluster closes them on destroy too. */
+  closeForwards(): Promise<void> {
+    return this.forwards.closeAll();
+  }
+}
+
+/** true: Complete; false: Failed; undefined: still running. */
+function jobFinished(job: k8s.V1Job): boolean | undefined {
+  const cond = (type: string) => job.status?.conditions?.some((c) => c.type === type && c.status === 'True');
+  if (cond('Complete') || (job.status?.succeeded ?? 0) > 0) return true;
+  if (cond('Failed')) return false;
+  return undefined;
+}

@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { validateProfile, validateProfileText } from '../../generator/profiles/validate.ts';
+import { formatDiagnostic, type Diagnostic } from '../../generator/profiles/diagnostics.ts';
+import { listProfiles } from '../../generator/profiles/files.ts';
+import { runCli, type CliResult } from '../support/cli.ts';
+
+interface InvalidProfile {
+  title: string;
+  yaml: string;
+  /** Dotted key path the diagnostic names; '' for the whole file. */
+  key: string;
+  line: number;
+  /** A fragment of the message or the fix. */
+  says: string;
+}
+
+const y = (...lines: string[]) => `${lines.join('\n')}\n`;
+
+const INVALID_PROFILES: InvalidProfile[] = [
+  // Unknown keys, at several depths, with a suggestion.
+  { title: 'a typo of a top-level key', yaml: y('sentinnel:', '  quorum: 2'), key: 'sentinnel', line: 1, says: 'Did you mean "sentinel"?' },
+  { title: 'a typo of a component key', yaml: y('server:', '  confg:', '    maxmemory: 64mb'), key: 'server.confg', line: 2, says: 'Did you mean "config"?' },
+  { title: 'a typo three levels deep', yaml: y('global:', '  topology:', '    dataNode: 3'), key: 'global.topology.dataNode', line: 3, says: 'Did you mean "dataNodes"?' },
+  { title: 'a typo four levels deep', yaml: y('alerts:', '  rules:', '    redisDown:', '      fro: 5m'), key: 'alerts.rules.redisDown.fro', line: 4, says: 'Did you mean "for"?' },
+  { title: 'a second typo after a valid key', yaml: y('server:', '  config:', '    maxmemory: 64mb', '  persistance:', '    size: 1Gi'), key: 'server.persistance', line: 4, says: 'Did you mean "persistence"?' },
+  { title: 'an unknown key with nothing close', yaml: y('backup:', '  remote:', '    s3:', '      secretKey: abc'), key: 'backup.remote.s3.secretKey', line: 4, says: 'Valid keys: provider, region' },
+  // Wrong types.
+  { title: 'a string for an integer', yaml: y('sentinel:', '  quorum: two'), key: 'sentinel.quorum', line: 2, says: 'Write an integer value' },
+  { title: 'a quoted number for an integer', yaml: y('global:', '  topology:', '    dataNodes: "3"'), key: 'global.topology.dataNodes', line: 3, says: 'expected integer but got "3"' },
+  { title: 'a fraction for an integer', yaml: y('global:', '  topology:', '    sentinels: 1.5'), key: 'global.topology.sentinels', line: 3, says: 'expected integer but got 1.5' },
+  { title: 'a list for a map', yaml: y('global:', '  topology: [3, 3]'), key: 'global.topology', line: 2, says: 'Write an object value' },
+  { title: 'a list for resources', yaml: y('server:', '  resources: [cpu]'), key: 'server.resources', line: 2, says: 'expected object' },
+  { title: 'a map for a list', yaml: y('server:', '  config:', '    save: {"300": 10}'), key: 'server.config.save', line: 3, says: 'Write an array value' },
+  { title: 'a quoted string for a boolean', yaml: y('server:', '  persistence:', '    enabled: "yes"'), key: 'server.persistence.enabled', line: 3, says: 'Write a boolean value' },
+  { title: 'an unquoted number for a password', yaml: y('global:', '  auth:', '    password: 12345'), key: 'global.auth.password', line: 3, says: 'Write a string value' },
+  // Sentinel topology.
+  { title: 'a quorum larger than the sentinels', yaml: y('global:', '  topology:', '    dataNodes: 3', '    sentinels: 3', 'sentinel:', '  quorum: 4'), key: 'sentinel.quorum', line: 6, says: 'Set sentinel.quorum between 2 and 3' },
+  { title: 'a quorum that is not a majority', yaml: y('global:', '  topology:', '    dataNodes: 3', '    sentinels: 5', 'sentinel:', '  quorum: 2'), key: 'sentinel.quorum', line: 6, says: 'not a majority of 5 sentinels' },
+  { title: 'Sentinel over a single data node', yaml: y('global:', '  topology:', '    dataNodes: 1', '    sentinels: 3'), key: 'global.topology.dataNodes', line: 3, says: 'Sentinel needs a replica' },
+  { title: 'too many sentinels', yaml: y('global:', '  topology:', '    dataNodes: 3', '    sentinels: 11'), key: 'global.topology.sentinels', line: 4, says: 'Use a value of at most 9' },
+  // Memory.
+  {
+    title: 'seed 1: maxmemory 128mb under a 128Mi limit',
+    yaml: y('server:', '  config:', '    maxmemory: 128mb', '    maxmemoryPolicy: allkeys-lru', '    appendonly: true', '  resources:', '    requests: {cpu: 50m, memory: 64Mi}', '    limits: {cpu: 100m, memory: 128Mi}'),
+    key: 'server.config.maxmemory', line: 3, says: 'raise server.resources.limits.memory',
+  },
+  { title: 'maxmemory above the limit', yaml: y('server:', '  config:', '    maxmemory: 1gb', '  resources:', '    limits: {memory: 512Mi}'), key: 'server.config.maxmemory', line: 3, says: 'leaves too little headroom under the memory limit 512Mi' },
+  { title: 'maxmemory too close to the limit with RDB snapshots', yaml: y('server:', '  config:', '    maxmemory: 100mb', '  resources:', '    limits:', '      memory: 128Mi'), key: 'server.config.maxmemory', line: 3, says: 'at or below 75% of the limit (96Mi for 128Mi)' },
+  { title: 'maxmemory too close to the limit without forks', yaml: y('server:', '  config:', '    maxmemory: 120mb', '    save: []', '  resources:', '    limits: {memory: 128Mi}'), key: 'server.config.maxmemory', line: 3, says: 'at or below 90% of the limit' },
+  { title: 'a maxmemory in the wrong unit', yaml: y('server:', '  config:', '    maxmemory: 3GB'), key: 'server.config.maxmemory', line: 3, says: 'Use a Redis memory size such as 256mb' },
+  { title: 'a memory limit that is not a Kubernetes quantity', yaml: y('server:', '  resources:', '    limits: {memory: 4GB}'), key: 'server.resources.limits.memory', line: 3, says: 'Kubernetes quantity' },
+  // Sizes and numbers.
+  { title: 'a negative volume size', yaml: y('server:', '  persistence:', '    size: -1Gi'), key: 'server.persistence.size', line: 3, says: 'Use a Kubernetes quantity' },
+  { title: 'a volume size in GB', yaml: y('server:', '  persistence:', '    size: 20GB'), key: 'server.persistence.size', line: 3, says: '"20GB" does not match' },
+  { title: 'a negative integer', yaml: y('server:', '  config:', '    maxclients: -5'), key: 'server.config.maxclients', line: 3, says: 'Use a value of at least 1' },
+  { title: 'a negative port', yaml: y('global:', '  topology:', '    redisPort: -1'), key: 'global.topology.redisPort', line: 3, says: '-1 must be >= 1' },
+  { title: 'zero data nodes', yaml: y('global:', '  topology:', '    dataNodes: 0'), key: 'global.topology.dataNodes', line: 3, says: 'Use a value of at least 1' },
+  // Enums.
+  { title: 'an unknown engine', yaml: y('global:', '  engine: keydb'), key: 'global.engine', line: 2, says: 'Use one of: "redis", "valkey"' },
+  { title: 'an unknown eviction policy', yaml: y('server:', '  config:', '    maxmemoryPolicy: lru'), key: 'server.config.maxmemoryPolicy', line: 3, says: '"allkeys-lru"' },
+  { title: 'an unknown Service type', yaml: y('server:', '  service:', '    type: Ingress'), key: 'server.service.type', line: 3, says: 'Use one of: "ClusterIP", "NodePort", "LoadBalancer"' },
+  // Schedules, durations, snapshots.
+  { title: 'a cron schedule with 4 fields', yaml: y('backup:', '  enabled: true', '  schedule: "0 */6 * *"'), key: 'backup.schedule', line: 3, says: '5-field cron expression' },
+  { title: 'a cron minute out of range', yaml: y('backup:', '  enabled: true', '  schedule: "61 * * * *"'), key: 'backup.schedule', line: 3, says: 'minute 61 is outside 0-59' },
+  { title: 'a duration in words', yaml: y('alerts:', '  rules:', '    redisDown:', '      for: 5 minutes'), key: 'alerts.rules.redisDown.for', line: 4, says: 'Use a duration such as 30s, 5m or 1h' },
+  { title: 'a duration without a unit', yaml: y('alerts:', '  rules:', '    redisDown:', '      for: 300'), key: 'alerts.rules.redisDown.for', line: 4, says: 'expected string but got 300' },
+  { title: 'an RDB save rule without changes', yaml: y('server:', '  config:', '    save: ["900"]'), key: 'server.config.save.0', line: 3, says: 'Use "<seconds> <changes>"' },
+  // Images.
+  { title: 'the latest redis tag', yaml: y('global:', '  images:', '    redis:', '      tag: latest'), key: 'global.images.redis.tag', line: 4, says: '`latest` and empty tags are not allowed' },
+  { title: 'the latest exporter tag', yaml: y('exporter:', '  image:', '    tag: latest'), key: 'exporter.image.tag', line: 3, says: 'is not a pinned image tag' },
+  { title: 'an empty image tag', yaml: y('global:', '  images:', '    valkey:', '      tag: ""'), key: 'global.images.valkey.tag', line: 4, says: 'Pin an explicit image tag' },
+  // Replication safety.
+  { title: 'persistence off with replicas', yaml: y('global:', '  topology:', '    dataNodes: 3', 'server:', '  persistence:', '    enabled: false'), key: 'server.persistence.enabled', line: 6, says: 'acknowledgeDataLossWithReplicas: true' },
+  { title: 'minReplicasToWrite above the replicas', yaml: y('global:', '  topology:', '    dataNodes: 2', 'server:', '  config:', '    minReplicasToWrite: 2'), key: 'server.config.minReplicasToWrite', line: 6, says: 'Set it between 0 and 1' },
+  { title: 'minReplicasToWrite on a standalone server', yaml: y('server:', '  config:', '    minReplicasToWrite: 1'), key: 'server.config.minReplicasToWrite', line: 3, says: 'would refuse every write' },
+  // The file itself.
+  { title: 'a YAML indentation error', yaml: y('server:', '  config:', '    maxmemory: 64mb', '   appendonly: true'), key: '', line: 4, says: 'YAML syntax error' },
+  { title: 'duplicate keys', yaml: y('server:', '  enabled: true', '  enabled: false'), key: '', line: 3, says: 'Map keys must be unique' },
+  { title: 'a list instead of a mapping', yaml: y('- server', '- sentinel'), key: '', line: 1, says: 'a profile must be a mapping of values' },
+  { title: 'a plain string instead of a mapping', yaml: y('dataNodes=3'), key: '', line: 1, says: 'Start from values/dev.yaml' },
+];
+
+/** A fix is a sentence of its own: it starts with a capital letter or a quote and ends with a full stop. */
+const FIX_SENTENCE = /^[A-Z"`].*[.]$/s;
+
+const show = (ds: Diagnostic[]) => ds.map(formatDiagnostic).join('\n') || '(no diagnostics)';
+
+describe('profile validation', () => {
+  it(`has a table of at least 30 invalid profiles`, () => {
+    expect(INVALID_PROFILES.length).to.be.at.least(30);
+  });
+
+  describe('reports each invalid profile at its key and line, with a fix', () => {
+    for (const c of INVALID_PROFILES) {
+      it(`${c.title}: ${c.key || '(root)'} at line ${c.line}`, () => {
+        const diagnostics = validateProfileText('profile.yaml', c.yaml);
+        const d = diagnostics.find((x) => x.key === c.key);
+        expect(d, `no diagnostic for ${c.key || '(root)'}; got:\n${show(diagnostics)}`).to.not.equal(undefined);
+        expect(d!.line, show([d!])).to.equal(c.line);
+        const text = formatDiagnostic(d!);
+        expect(text).to.match(new RegExp(`^profile\\.yaml:${c.line}:\\d+: ${(c.key || '(root)').replace(/[.()]/g, '\\$&')}: `));
+        expect(`${d!.message}. ${d!.fix}`).to.include(c.says);
+        for (const each of diagnostics) expect(each.fix, formatDiagnostic(each)).to.match(FIX_SENTENCE);
+      });
+    }
+  });
+
+  it('puts the key on the line the diagnostic names', () => {
+    for (const c of INVALID_PROFILES.filter((x) => x.key !== '')) {
+      const d = validateProfileText('profile.yaml', c.yaml).find((x) => x.key === c.key);
+      if (!d) continue; // reported by the table test above
+      const leaf = String(c.key.split('.').at(-1));
+      const lineText = c.yaml.split('\n')[d.line - 1] ?? '';
+      // A key that is not in the file (a rule on a default) is reported at its nearest written parent.
+      if (/^\d+$/.test(leaf)) expect(lineText, c.title).to.include('[');
+      else expect(lineText, c.title).to.include(`${leaf}:`);
+    }
+  });
+
+  it('accepts persistence off with replicas once the data loss is acknowledged', () => {
+    const yaml = y('global:', '  topology:', '    dataNodes: 3', '    sentinels: 3', 'server:', '  persistence:', '    enabled: false', '    acknowledgeDataLossWithReplicas: true');
+    expect(show(validateProfileText('profile.yaml', yaml))).to.equal('(no diagnostics)');
+  });
+
+  it('accepts maxmemory at 75% of the memory limit with snapshots (seed 5: 3gb under 4Gi)', () => {
+    const yaml = y('global:', '  topology: {dataNodes: 3, sentinels: 3}', 'server:', '  config:', '    maxmemory: 3gb', '    appendonly: true', '  resources:', '    limits: {memory: 4Gi}');
+    expect(show(validateProfileText('profile.yaml', yaml))).to.equal('(no diagnostics)');
+  });
+
+  it('ignores the schedule of a disabled backup', () => {
+    expect(show(validateProfileText('profile.yaml', y('backup:', '  enabled: false', '  schedule: "61 * * * *"')))).to.equal('(no diagnostics)');
+  });
+
+  it('accepts an empty profile as the chart defaults', () => {
+    expect(show(validateProfileText('profile.yaml', '# nothing overridden\n'))).to.equal('(no diagnostics)');
+  });
+
+  it('reports every unknown key of a file, not only the first', () => {
+    const ds = validateProfileText('profile.yaml', y('sentinnel: {}', 'server:', '  confg: {}', 'global:', '  topology:', '    dataNode: 3'));
+    expect(ds.map((d) => d.key)).to.have.members(['sentinnel', 'server.confg', 'global.topology.dataNode']);
+  });
+
+  it('reports a missing profile file with a fix', () => {
+    const [d, ...rest] = validateProfile('/nonexistent/profile.yaml');
+    expect(rest).to.have.length(0);
+    expect(d!.message).to.include('not found');
+    expect(d!.fix).to.match(FIX_SENTENCE);
+  });
+
+  describe('the shipped profiles', () => {
+    const profiles = listProfiles();
+
+    it('are dev, exporter and ha-production', () => {
+      expect(profiles.map((p) => p.name)).to.include.members(['dev', 'exporter', 'ha-production']);
+    });
+
+    for (const p of listProfiles()) {
+      it(`${p.name} is valid`, () => {
+        expect(show(validateProfile(p.file))).to.equal('(no diagnostics)');
+      });
+    }
+  });
+
+  describe('redis-charts validate', () => {
+    let dir: string;
+    let bad: CliResult;
+    let quorum: CliResult;
+    let good: CliResult;
+    let mixed: CliResult;
+
+    // The CLI runs in parallel: each start of node + tsx takes about a second.
+    before(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-validate-'));
+      fs.writeFileSync(path.join(dir, 'bad.yaml'), y('global:', '  topology:', '    dataNodes: 3', '    sentinels: 3', 'sentinel:', '  quorum: 4', 'server:', '  confg: {}'));
+      fs.writeFileSync(path.join(dir, 'quorum.yaml'), y('global:', '  topology:', '    dataNodes: 3', '    sentinels: 3', 'sentinel:', '  quorum: 4'));
+      const shipped = listProfiles().map((p) => p.file);
+      [bad, quorum, good, mixed] = await Promise.all([
+        runCli(['validate', 'bad.yaml'], dir),
+        runCli(['validate', 'quorum.yaml'], dir),
+        runCli(['validate', ...shipped]),
+        runCli(['validate', path.join(dir, 'bad.yaml'), ...shipped]),
+      ]);
+    });
+
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('exits 1 and prints one file:line:col: key: line per problem of a bad profile', () => {
+      expect(bad.code, bad.stderr).to.equal(1);
+      const lines = bad.stderr.trim().split('\n');
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(/^bad\.yaml:8:3: server\.confg: unknown key "confg"\. Did you mean "config"\?/);
+    });
+
+    it('reports the semantic problems once the schema passes', () => {
+      expect(quorum.code).to.equal(1);
+      expect(quorum.stderr.trim()).to.match(/^quorum\.yaml:6:3: sentinel\.quorum: quorum 4 is more than the 3 sentinels.*Set sentinel\.quorum between 2 and 3\.$/);
+    });
+
+    it('exits 0 on the shipped profiles', () => {
+      expect(good.code, good.stderr).to.equal(0);
+      expect(good.stderr).to.equal('');
+    });
+
+    it('exits 1 when one of several profiles is bad, and still checks the others', () => {
+      expect(mixed.code).to.equal(1);
+      expect(mixed.stdout.trim().split('\n')).to.have.length(listProfiles().length);
+    });
+  });
+});

@@ -1,0 +1,276 @@
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import type { Release } from '../../generator/cluster/types.ts';
+import { AckWriter, missingAcked, sleep, type WriterStats } from '../support/ack-writer.ts';
+import { ask, dataPods, password, podClient, REDIS_PORT, role, sentinelClient, sentinelPods, SENTINEL_PORT, waitForSingleMaster, MASTER_SET } from '../support/ha.ts';
+import type { Scenario } from './scenario.ts';
+
+const DOWN_AFTER_MS = 5000;
+/** A killed master stays away longer than down-after, as when its node fails, so a failover must happen. */
+const NODE_FAILURE = { graceful: false, holdDownMs: DOWN_AFTER_MS + 10_000 } as const;
+/** The HA profile's data nodes, sentinels and master proxy; metrics, alerts and backups are proven elsewhere. */
+const HA_ONLY = { exporter: { enabled: false }, alerts: { enabled: false }, backup: { enabled: false } };
+
+/** A writer through Sentinel, started once the release has a settled master. */
+async function withWriter<T>(release: Release, body: (writer: AckWriter) => Promise<T>): Promise<{ result: T; stats: WriterStats; missing: number[] }> {
+  await waitForSingleMaster(release);
+  const { client, close } = await sentinelClient(release);
+  const writer = new AckWriter(client).start();
+  let stats: WriterStats | undefined;
+  try {
+    await writer.waitForAcks(50);
+    const result = await body(writer);
+    await writer.waitForAcks(50, 60_000);
+    stats = await writer.stop();
+    const topology = await waitForSingleMaster(release);
+    const reader = await podClient(release, topology.master);
+    try {
+      const missing = await missingAcked(reader, writer.prefix, writer.acked);
+      return { result, stats, missing };
+    } finally {
+      reader.disconnect();
+    }
+  } finally {
+    if (!stats) await writer.stop();
+    close();
+  }
+}
+
+function report(name: string, figures: Record<string, string | number>): void {
+  console.log(`      [${name}] ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+}
+
+async function masterPod(release: Release): Promise<string> {
+  return (await waitForSingleMaster(release)).master;
+}
+
+/** Kill the master with SIGKILL; returns RTO in ms (kill to first acknowledged write on the new master). */
+export async function killMasterAndMeasure(release: Release, writer: AckWriter): Promise<{ rtoMs: number; oldMaster: string }> {
+  const oldMaster = await masterPod(release);
+  const killedAt = Date.now();
+  await release.deletePod(oldMaster, NODE_FAILURE);
+  // Every write sent from here on can only be acknowledged by a new master.
+  const goneAt = Date.now();
+  const deadline = killedAt + 60_000;
+  while (Date.now() < deadline) {
+    const ack = writer.firstAckSentAfter(goneAt);
+    if (ack !== undefined && (await masterAfter(release, oldMaster))) return { rtoMs: ack - killedAt, oldMaster };
+    await sleep(50);
+  }
+  throw new Error('no acknowledged write within 60 s of killing the master');
+}
+
+async function masterAfter(release: Release, oldMaster: string): Promise<boolean> {
+  for (const s of await sentinelPods(release)) {
+    const addr = (await ask(release, s.name, SENTINEL_PORT, 'SENTINEL', 'get-master-addr-by-name', MASTER_SET)) as string[] | undefined;
+    if (addr?.[0] && !addr[0].startsWith(`${oldMaster}.`)) return true;
+  }
+  return false;
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'SIGKILL of the master: a new master within down-after + 5 s, no acknowledged write lost',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 180_000,
+    async run(release) {
+      const { result, stats, missing } = await withWriter(release, (w) => killMasterAndMeasure(release, w));
+      report('kill', { rtoMs: result.rtoMs, acknowledged: stats.acknowledged, failed: stats.failed, missing: missing.length });
+      expect(result.rtoMs, 'RTO').to.be.at.most(DOWN_AFTER_MS + 5000);
+      expect(missing, 'acknowledged writes missing on the new master').to.deep.equal([]);
+    },
+  },
+  {
+    name: 'graceful deletion of the master: zero failed writes and a short stall',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 180_000,
+    async run(release) {
+      const { stats, missing } = await withWriter(release, async () => {
+        await release.deletePod(await masterPod(release), { graceful: true });
+      });
+      report('graceful', { longestStallMs: stats.longestStallMs, acknowledged: stats.acknowledged, failed: stats.failed, missing: missing.length });
+      expect(stats.errors, 'failed writes').to.deep.equal([]);
+      expect(stats.longestStallMs, 'longest write stall (ms)').to.be.below(5000);
+      expect(missing).to.deep.equal([]);
+    },
+  },
+  {
+    name: 'the old master comes back as a replica: one master, all sentinels agree, CKQUORUM ok',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 180_000,
+    async run(release) {
+      const oldMaster = await masterPod(release);
+      await release.deletePod(oldMaster, NODE_FAILURE);
+      await release.waitPodReady(oldMaster, 60_000);
+      const topology = await waitForSingleMaster(release, { sentinels: 3 });
+      expect(topology.master).to.not.equal(oldMaster);
+      expect(await role(release, oldMaster)).to.equal('slave');
+      for (const s of await sentinelPods(release)) {
+        expect(String(await ask(release, s.name, SENTINEL_PORT, 'SENTINEL', 'CKQUORUM', MASTER_SET))).to.match(/^OK/);
+      }
+      report('rejoin', { newMaster: topology.master, oldMaster });
+    },
+  },
+  {
+    name: 'a master that restarts with an empty volume before Sentinel notices does not wipe the replicas',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 180_000,
+    async run(release) {
+      const { result, stats, missing } = await withWriter(release, async (writer) => {
+        const master = await masterPod(release);
+        await writer.waitForAcks(200);
+        const wiped = await release.exec(master, 'redis', ['sh', '-c', 'rm -rf /data/* && ls -A /data | wc -l']);
+        expect(wiped.stdout.trim()).to.equal('0');
+        await release.deletePod(master, { graceful: false });
+        await release.waitPodReady(master, 90_000);
+        return master;
+      });
+      const topology = await waitForSingleMaster(release);
+      report('empty-restart', { oldMaster: result, newMaster: topology.master, acknowledged: stats.acknowledged, missing: missing.length });
+      expect(topology.master).to.not.equal(result);
+      expect(missing, 'acknowledged writes missing after the empty restart').to.deep.equal([]);
+    },
+  },
+  {
+    name: 'full restart (every pod deleted at once): exactly one master, all acknowledged data there',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 240_000,
+    async run(release) {
+      await waitForSingleMaster(release);
+      const { client, close } = await sentinelClient(release);
+      const writer = new AckWriter(client).start();
+      await writer.waitForAcks(500);
+      const stats = await writer.stop();
+      close();
+      const pods = await release.pods();
+      await Promise.all(pods.map((p) => release.deletePod(p.name, { graceful: false })));
+      await release.waitReady({ timeoutMs: 120_000 });
+      const topology = await waitForSingleMaster(release, { sentinels: 3, timeoutMs: 90_000 });
+      const reader = await podClient(release, topology.master);
+      const missing = await missingAcked(reader, writer.prefix, writer.acked).finally(() => reader.disconnect());
+      report('full-restart', { master: topology.master, acknowledged: stats.acknowledged, missing: missing.length });
+      expect(topology.masters).to.have.length(1);
+      expect(missing).to.deep.equal([]);
+    },
+  },
+  {
+    name: 'one of three sentinels down: failover still works; two down: no failover and no second master',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 240_000,
+    async run(release) {
+      const sentinels = (await sentinelPods(release)).map((s) => s.name);
+      await release.cutNetwork(sentinels[0]!);
+      const first = await masterPod(release).catch(() => undefined) ?? (await dataPods(release))[0]!.name;
+      await release.deletePod(first, NODE_FAILURE);
+      const afterOne = await waitForSingleMaster(release, { timeoutMs: 60_000 });
+      expect(afterOne.master, 'failover with 2 of 3 sentinels').to.not.equal(first);
+      await release.cutNetwork(sentinels[1]!);
+      const master = afterOne.master;
+      await release.cutNetwork(master);
+      await sleep(DOWN_AFTER_MS + 8000);
+      const others = (await dataPods(release)).map((p) => p.name).filter((n) => n !== master);
+      const roles = await Promise.all(others.map((n) => role(release, n)));
+      report('sentinels-down', { firstFailoverTo: afterOne.master, rolesWithOneSentinel: roles.join(',') });
+      expect(roles, 'no replica promoted with only one sentinel').to.not.include('master');
+      await release.healNetwork(master);
+      await release.healNetwork(sentinels[0]!);
+      await release.healNetwork(sentinels[1]!);
+      await waitForSingleMaster(release, { sentinels: 3 });
+    },
+  },
+  {
+    name: 'a partitioned master stops taking writes, the majority elects a new one, and it rejoins as a replica',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 240_000,
+    async run(release) {
+      const { result, stats, missing } = await withWriter(release, async () => {
+        const master = await masterPod(release);
+        const direct = await podClient(release, master);
+        await direct.connect();
+        await release.cutNetwork(master);
+        const cutAt = Date.now();
+        // Seen from inside the pod: writes are refused once no replica has acknowledged for min-replicas-max-lag.
+        let refusedAfterMs: number | undefined;
+        while (Date.now() - cutAt < 30_000) {
+          const r = await release.exec(master, 'redis', ['sh', '-c', '. /scripts/lib.sh; local_cli SET partition:probe 1']);
+          if (/NOREPLICAS/.test(r.stdout + r.stderr)) { refusedAfterMs = Date.now() - cutAt; break; }
+          await sleep(250);
+        }
+        direct.disconnect();
+        await waitForSingleMasterExcluding(release, master);
+        await release.healNetwork(master);
+        return { master, refusedAfterMs };
+      });
+      const topology = await waitForSingleMaster(release, { sentinels: 3 });
+      report('partition', { refusedAfterMs: result.refusedAfterMs ?? 'never', newMaster: topology.master, acknowledged: stats.acknowledged, missing: missing.length });
+      expect(result.refusedAfterMs, 'isolated master refuses writes').to.be.a('number').and.at.most(15_000);
+      expect(topology.master).to.not.equal(result.master);
+      expect(await role(release, result.master)).to.equal('slave');
+      expect(missing).to.deep.equal([]);
+    },
+  },
+  {
+    name: 'the -master Service follows every failover: a plain redis:// client reconnects to the new master',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 180_000,
+    async run(release) {
+      const service = release.manifests.find((o) => o.kind === 'Service' && String(o.metadata.name).endsWith('-redis-master'))!.metadata.name;
+      const ep = await release.endpoint({ service }, REDIS_PORT);
+      const url = `redis://default:${encodeURIComponent(await password(release))}@${ep.host}:${ep.port}`;
+      const plain = new Redis(url, { retryStrategy: () => 200, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 2000 });
+      try {
+        const servedBy = async () => /run_id:(\w+)/.exec(String(await plain.info('server')))?.[1];
+        await waitForSingleMaster(release);
+        await plain.set('via-service', 'before');
+        const before = await servedBy();
+        await release.deletePod(await masterPod(release), NODE_FAILURE);
+        const deadline = Date.now() + 60_000;
+        let after: string | undefined;
+        while (Date.now() < deadline) {
+          try {
+            await plain.set('via-service', 'after');
+            after = await servedBy();
+            if (after && after !== before) break;
+          } catch { /* reconnecting */ }
+          await sleep(200);
+        }
+        report('master-service', { reconnected: String(after !== undefined && after !== before) });
+        expect(after, 'served by a new master').to.be.a('string').and.not.equal(before);
+        expect(await plain.get('via-service')).to.equal('after');
+      } finally {
+        plain.disconnect();
+      }
+    },
+  },
+  {
+    name: 'rolling restart of every data pod (as helm upgrade does): no acknowledged write lost',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 300_000,
+    async run(release) {
+      const sts = release.manifests.find((o) => o.kind === 'StatefulSet' && String(o.metadata.name).endsWith('-redis'))!.metadata.name;
+      const { stats, missing } = await withWriter(release, () => release.rolloutRestart('StatefulSet', sts, { timeoutMs: 200_000 }));
+      report('rolling', { acknowledged: stats.acknowledged, failed: stats.failed, longestStallMs: stats.longestStallMs, missing: missing.length });
+      expect(missing).to.deep.equal([]);
+    },
+  },
+];
+
+async function waitForSingleMasterExcluding(release: Release, excluded: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const others = (await dataPods(release)).map((p) => p.name).filter((n) => n !== excluded);
+    const roles = await Promise.all(others.map((n) => role(release, n)));
+    if (roles.filter((r) => r === 'master').length === 1) return;
+    await sleep(250);
+  }
+  throw new Error(`the majority side elected no master within 60 s of cutting ${excluded} off`);
+}

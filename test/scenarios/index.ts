@@ -1,0 +1,12 @@
+import type { Scenario } from './scenario.ts';
+import { scenarios as ha } from './ha.ts';
+import { scenarios as backup } from './backup.ts';
+import { scenarios as observability } from './observability.ts';
+
+/**
+ * Every scenario module, run unchanged on each cluster driver. A new module exports `scenarios` and is
+ * added here (test/ct/scenario-registry.test.ts fails when one is left out):
+ *   import { scenarios as upgrades } from './upgrades.ts';
+ *   export const scenarioModules = { ..., upgrades };
+ */
+export const scenarioModules: Record<string, Scenario[]> = { ha, backup, observability };

@@ -1,0 +1,114 @@
+import { Redis } from 'ioredis';
+import type { Endpoint, PodInfo, Release } from '../../generator/cluster/types.ts';
+import { sleep } from './ack-writer.ts';
+
+export const REDIS_PORT = 6379;
+export const SENTINEL_PORT = 26379;
+export const MASTER_SET = 'mymaster';
+
+const component = (p: PodInfo) => p.labels['app.kubernetes.io/component'];
+
+export async function password(release: Release): Promise<string> {
+  const secret = release.manifests.find((o) => o.kind === 'Secret' && String(o.metadata?.name).endsWith('-redis-auth'));
+  if (!secret) throw new Error('the release has no -redis-auth Secret');
+  return Object.values(await release.secret(secret.metadata.name))[0]!;
+}
+
+export async function dataPods(release: Release): Promise<PodInfo[]> {
+  return (await release.pods()).filter((p) => component(p) === 'server').sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function sentinelPods(release: Release): Promise<PodInfo[]> {
+  return (await release.pods()).filter((p) => component(p) === 'sentinel').sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A short-lived admin connection to one pod (the caller quits it). */
+export async function podClient(release: Release, pod: string, port = REDIS_PORT, pw?: string): Promise<Redis> {
+  const ep = await release.endpoint({ pod }, port);
+  const client = new Redis({
+    host: ep.host, port: ep.port, password: pw ?? (await password(release)), ...(port === REDIS_PORT ? { username: 'admin' } : {}),
+    lazyConnect: true, connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Run one command on a pod; undefined when the pod does not answer. */
+export async function ask(release: Release, pod: string, port: number, ...args: string[]): Promise<unknown> {
+  const c = await podClient(release, pod, port);
+  try {
+    await c.connect();
+    return await c.call(args[0]!, ...args.slice(1));
+  } catch {
+    return undefined;
+  } finally {
+    c.disconnect();
+  }
+}
+
+export async function role(release: Release, pod: string): Promise<string | undefined> {
+  const info = (await ask(release, pod, REDIS_PORT, 'INFO', 'replication')) as string | undefined;
+  return info ? /role:(\w+)/.exec(info)?.[1] : undefined;
+}
+
+/** Pod name each answering sentinel names as master. */
+export async function sentinelViews(release: Release): Promise<Map<string, string>> {
+  const views = new Map<string, string>();
+  for (const s of await sentinelPods(release)) {
+    const addr = (await ask(release, s.name, SENTINEL_PORT, 'SENTINEL', 'get-master-addr-by-name', MASTER_SET)) as string[] | undefined;
+    if (addr?.[0]) views.set(s.name, addr[0].split('.')[0]!);
+  }
+  return views;
+}
+
+export interface Topology {
+  master: string;
+  masters: string[];
+  replicas: string[];
+}
+
+/**
+ * Waits until exactly one data pod is master, every answering sentinel names it, and every other data pod
+ * replicates it with its link up. Returns that topology, or throws with what was seen last.
+ */
+export async function waitForSingleMaster(release: Release, opts: { timeoutMs?: number; sentinels?: number } = {}): Promise<Topology> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  let seen = '';
+  while (Date.now() < deadline) {
+    const pods = await dataPods(release);
+    const roles = await Promise.all(pods.map(async (p) => [p.name, await role(release, p.name)] as const));
+    const masters = roles.filter(([, r]) => r === 'master').map(([n]) => n);
+    const views = await sentinelViews(release);
+    const agreed = new Set(views.values());
+    seen = `roles ${JSON.stringify(Object.fromEntries(roles))}, sentinels ${JSON.stringify(Object.fromEntries(views))}`;
+    if (masters.length === 1 && agreed.size === 1 && agreed.has(masters[0]!) && views.size >= (opts.sentinels ?? 1)) {
+      const replicas = pods.map((p) => p.name).filter((n) => n !== masters[0]);
+      const linked = await Promise.all(replicas.map(async (r) => /master_link_status:up/.test(String(await ask(release, r, REDIS_PORT, 'INFO', 'replication')))));
+      if (linked.every(Boolean)) return { master: masters[0]!, masters, replicas };
+    }
+    await sleep(250);
+  }
+  throw new Error(`no single agreed master in time: ${seen}`);
+}
+
+/**
+ * A Sentinel-aware ioredis client as an application would use, reaching cluster names through the
+ * release's natMap (refreshed, since a re-created pod may get a new address).
+ */
+export async function sentinelClient(release: Release): Promise<{ client: Redis; close: () => void }> {
+  const pw = await password(release);
+  let map: Record<string, Endpoint> = await release.natMap(REDIS_PORT);
+  const refresh = setInterval(() => { release.natMap(REDIS_PORT).then((m) => { map = m; }, () => undefined); }, 300);
+  const sentinels = await Promise.all((await sentinelPods(release)).map((s) => release.endpoint({ pod: s.name }, SENTINEL_PORT)));
+  const client = new Redis({
+    sentinels, name: MASTER_SET, password: pw, sentinelPassword: pw,
+    natMap: (key: string) => map[key] ?? null,
+    connectTimeout: 1000, commandTimeout: 2000, sentinelCommandTimeout: 1000,
+    retryStrategy: () => 100, sentinelRetryStrategy: () => 100, maxRetriesPerRequest: 1,
+    enableOfflineQueue: true, updateSentinels: false,
+    reconnectOnError: (err: Error) => (/READONLY|NOREPLICAS|LOADING|MASTERDOWN/.test(err.message) ? 2 : false),
+  });
+  // Connection errors during a failover are expected; the writer records what fails.
+  client.on('error', () => undefined);
+  return { client, close: () => { clearInterval(refresh); client.disconnect(); } };
+}
