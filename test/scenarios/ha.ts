@@ -226,6 +226,7 @@ export const scenarios: Scenario[] = [
       const ep = await release.endpoint({ service }, REDIS_PORT);
       const url = `redis://default:${encodeURIComponent(await password(release))}@${ep.host}:${ep.port}`;
       const plain = new Redis(url, { retryStrategy: () => 200, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 2000 });
+      plain.on('error', () => undefined);
       try {
         const servedBy = async () => /run_id:(\w+)/.exec(String(await plain.info('server')))?.[1];
         await waitForSingleMaster(release);

@@ -84,11 +84,24 @@ export async function waitForSingleMaster(release: Release, opts: { timeoutMs?: 
     if (masters.length === 1 && agreed.size === 1 && agreed.has(masters[0]!) && views.size >= (opts.sentinels ?? 1)) {
       const replicas = pods.map((p) => p.name).filter((n) => n !== masters[0]);
       const linked = await Promise.all(replicas.map(async (r) => /master_link_status:up/.test(String(await ask(release, r, REDIS_PORT, 'INFO', 'replication')))));
-      if (linked.every(Boolean)) return { master: masters[0]!, masters, replicas };
+      const known = await sentinelsKnowEveryone(release, [...views.keys()], replicas.length);
+      seen += known ? '' : ', sentinels do not know every replica and sentinel yet';
+      if (linked.every(Boolean) && known) return { master: masters[0]!, masters, replicas };
     }
     await sleep(250);
   }
   throw new Error(`no single agreed master in time: ${seen}`);
+}
+
+/** Every answering sentinel has discovered all replicas and the other sentinels (it needs both to fail over). */
+async function sentinelsKnowEveryone(release: Release, sentinels: string[], replicas: number): Promise<boolean> {
+  for (const s of sentinels) {
+    const fields = (await ask(release, s, SENTINEL_PORT, 'SENTINEL', 'master', MASTER_SET)) as string[] | undefined;
+    if (!fields) return false;
+    const get = (k: string) => Number(fields[fields.indexOf(k) + 1]);
+    if (get('num-slaves') < replicas || get('num-other-sentinels') < sentinels.length - 1) return false;
+  }
+  return true;
 }
 
 /**
