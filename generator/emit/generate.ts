@@ -7,6 +7,7 @@ import { bool, group, toSchema, type Group } from '../model/dsl.ts';
 import { valuesYaml } from './values-yaml.ts';
 import { valuesSchemaJson } from './schema-json.ts';
 import { valueRows } from './values-table.ts';
+import { staleFiles } from './check.ts';
 import { REPO_ROOT, GENERATOR_DIR } from '../paths.ts';
 import { listProfiles } from '../profiles/files.ts';
 import { generatedChartFiles } from '../observability/chart-files.ts';
@@ -130,13 +131,27 @@ function filesIn(dir: string): string[] {
     .sort();
 }
 
-/** Write the output under the repository, replacing charts/ entirely so nothing stale survives. */
+/**
+ * Bring charts/ in line with the output: write what differs, delete what is no longer generated. Files that
+ * are already right are left untouched, so a helm reading charts/ meanwhile never sees them missing.
+ */
 export function writeCharts(files: OutputFile[], root = REPO_ROOT): void {
   enforceVersionBumps(files, root);
-  fs.rmSync(path.join(root, 'charts'), { recursive: true, force: true });
-  for (const file of files) {
-    const target = path.join(root, file.path);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, file.content);
+  for (const stale of staleFiles(files, root)) {
+    const target = path.join(root, stale);
+    const file = files.find((f) => f.path === stale);
+    if (file) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content);
+    } else fs.rmSync(target, { force: true });
   }
+  removeEmptyDirs(path.join(root, 'charts'));
+}
+
+function removeEmptyDirs(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) removeEmptyDirs(path.join(dir, entry.name));
+  }
+  if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
 }

@@ -9,8 +9,8 @@ import type { OutputFile } from './generate.ts';
 /**
  * Every chart's version and the hash of the content released under it. A chart whose generated files
  * change needs a new version (edit it in generator/charts/catalog.ts); `generate` refuses otherwise and
- * records the new pair when the version was bumped. Changes are measured against the lock on main (as
- * chart-testing measures them), so a chart is bumped once per release, not once per edit. The lock lives
+ * records the new pair when the version was bumped. Changes are measured against the lock of the last
+ * release tag, so a chart is bumped once per release, not once per edit. The lock lives
  * outside charts/ because it is history, not output.
  */
 export const VERSION_LOCK = 'generator/charts/versions.lock.json';
@@ -108,17 +108,22 @@ export function readVersionLock(root = REPO_ROOT): VersionLock {
 }
 
 /**
- * What a change is measured against: the lock on the target branch (main, as chart-testing does), else at
- * HEAD; none when that commit has no lock yet (nothing released to compare with). Outside a git checkout,
- * the lock file itself.
+ * The last release: the newest tag `v<semver>` reachable from HEAD (the release workflow tags releases).
+ * Chart versions only need to move past what was released; before the first release nothing is enforced.
+ */
+export function lastReleaseTag(root = REPO_ROOT): string | undefined {
+  return git(root, ['describe', '--tags', '--abbrev=0', '--match', 'v[0-9]*'])?.trim() || undefined;
+}
+
+/**
+ * What a change is measured against: the lock of the last release; none before the first release.
+ * Outside a git checkout, the lock file itself.
  */
 export function baselineVersionLock(root = REPO_ROOT): VersionLock {
-  for (const ref of ['main', 'origin/main', 'HEAD']) {
-    if (!git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])) continue;
-    const text = git(root, ['show', `${ref}:${VERSION_LOCK}`]);
-    return text ? (JSON.parse(text) as VersionLock) : {};
-  }
-  return readVersionLock(root);
+  if (!git(root, ['rev-parse', '--is-inside-work-tree'])) return readVersionLock(root);
+  const tag = lastReleaseTag(root);
+  const text = tag ? git(root, ['show', `${tag}:${VERSION_LOCK}`]) : undefined;
+  return text ? (JSON.parse(text) as VersionLock) : {};
 }
 
 function git(root: string, args: string[]): string | undefined {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { compareSemver, isSemver } from '../../generator/emit/versions.ts';
+import { compareSemver, isSemver, lastReleaseTag } from '../../generator/emit/versions.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
 import { chartDirs } from './charts.ts';
 
@@ -17,17 +17,16 @@ function git(args: string[]): string | undefined {
 }
 
 /**
- * The commit changes are measured against: where this branch left main; on main itself, the parent of
- * HEAD (the change the last commit made, plus the working tree). None on main's very first commit.
+ * The commit changes are measured against: where this branch left main (a pull request, as ct does); on
+ * main itself, the last release tag. None before the first release.
  */
 function baseCommit(): { base: string } | { none: string } {
   const main = git(['rev-parse', '--verify', '--quiet', 'main^{commit}']) ?? git(['rev-parse', '--verify', '--quiet', 'origin/main^{commit}']);
-  if (!main) return { none: 'there is no main branch to compare with' };
   const head = git(['rev-parse', 'HEAD']);
-  const mergeBase = git(['merge-base', 'HEAD', main]);
+  const mergeBase = main ? git(['merge-base', 'HEAD', main]) : undefined;
   if (mergeBase && mergeBase !== head) return { base: mergeBase };
-  const parent = git(['rev-parse', '--verify', '--quiet', 'HEAD~1^{commit}']);
-  return parent ? { base: parent } : { none: 'HEAD is the first commit of main, so every chart is at its first version' };
+  const tag = lastReleaseTag(REPO_ROOT);
+  return tag ? { base: tag } : { none: 'no release tag (v*) yet, so every chart is still at its first version' };
 }
 
 const version = (chartYaml: string) => String((parse(chartYaml) as { version: unknown }).version);

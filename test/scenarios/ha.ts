@@ -9,7 +9,7 @@ const DOWN_AFTER_MS = 5000;
 /** A killed master stays away longer than down-after, as when its node fails, so a failover must happen. */
 const NODE_FAILURE = { graceful: false, holdDownMs: DOWN_AFTER_MS + 10_000 } as const;
 /** The HA profile's data nodes, sentinels and master proxy; metrics, alerts and backups are proven elsewhere. */
-const HA_ONLY = { exporter: { enabled: false }, alerts: { enabled: false }, backup: { enabled: false } };
+export const HA_ONLY = { exporter: { enabled: false }, alerts: { enabled: false }, backup: { enabled: false } };
 
 /** A writer through Sentinel, started once the release has a settled master. */
 async function withWriter<T>(release: Release, body: (writer: AckWriter) => Promise<T>): Promise<{ result: T; stats: WriterStats; missing: number[] }> {

@@ -1,0 +1,44 @@
+/**
+ * Master failure RTO on the sandbox (ha-production data nodes and sentinels): kill the master N times (as a
+ * failed node: it stays away longer than down-after) and time kill → first acknowledged write on the new master.
+ *   npx tsx bench/failover.ts [kills]
+ */
+import { SandboxCluster } from '../generator/cluster/sandbox/index.ts';
+import { renderRelease } from '../generator/cluster/render.ts';
+import { profileFile } from '../test/scenarios/scenario.ts';
+import { HA_ONLY, killMasterAndMeasure } from '../test/scenarios/ha.ts';
+import { AckWriter, missingAcked } from '../test/support/ack-writer.ts';
+import { podClient, sentinelClient, waitForSingleMaster } from '../test/support/ha.ts';
+import { summarize } from './stats.ts';
+
+const kills = Number(process.argv[2] ?? 10);
+const cluster = new SandboxCluster({ render: renderRelease });
+const rtos: number[] = [];
+let lost = 0;
+try {
+  const release = await cluster.install({ release: 'rto', valuesFiles: [profileFile('ha-production')], values: HA_ONLY });
+  for (let i = 1; i <= kills; i++) {
+    await waitForSingleMaster(release, { sentinels: 3, timeoutMs: 120_000 });
+    const { client, close } = await sentinelClient(release);
+    const writer = new AckWriter(client, `rto${i}`).start();
+    try {
+      await writer.waitForAcks(100);
+      const { rtoMs, oldMaster } = await killMasterAndMeasure(release, writer);
+      await writer.waitForAcks(100);
+      await writer.stop();
+      const topology = await waitForSingleMaster(release, { timeoutMs: 60_000 });
+      const reader = await podClient(release, topology.master);
+      const missing = await missingAcked(reader, writer.prefix, writer.acked).finally(() => reader.disconnect());
+      lost += missing.length;
+      rtos.push(rtoMs);
+      console.log(`kill ${i}: ${oldMaster} -> ${topology.master}, RTO ${rtoMs} ms, acknowledged writes missing: ${missing.length}`);
+      await release.waitPodReady(oldMaster, 120_000);
+    } finally {
+      await writer.stop();
+      close();
+    }
+  }
+  console.log(`\nRTO over ${rtos.length} kills (down-after 5000 ms): ${summarize(rtos)}; acknowledged writes lost: ${lost}`);
+} finally {
+  await cluster.destroy();
+}
