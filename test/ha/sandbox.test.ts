@@ -5,6 +5,9 @@ import { scenarios } from '../scenarios/ha.ts';
 
 describe('Sentinel HA on the sandbox cluster', function () {
   const cluster = new SandboxCluster({ render: renderRelease });
-  after(() => cluster.destroy());
+  after(async function () {
+    this.timeout(120_000);
+    await cluster.destroy();
+  });
   runScenarios('ha-production', scenarios, () => cluster);
 });

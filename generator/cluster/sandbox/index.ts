@@ -334,10 +334,15 @@ export class SandboxCluster implements Cluster, ClusterRuntime {
     const services = this.dnsServices();
     this.dnsServer.setRecords(dnsRecords(services));
     for (const p of this.allPods) {
-      if (!p.ip || p.deleted) continue;
+      // A pod being torn down has its directory removed underneath; writing would recreate it.
+      if (!p.ip || p.deleting || p.deleted) continue;
       const dir = this.etcDir(p);
       if (!existsSync(dir)) continue;
-      this.writeIfChanged(join(dir, 'hosts'), hostsFile(this.dnsPod(p), services));
+      try {
+        this.writeIfChanged(join(dir, 'hosts'), hostsFile(this.dnsPod(p), services));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
     }
   }
 

@@ -506,7 +506,7 @@ export class Pod {
     await Promise.all([...this.initContainers, ...this.containers].map((c) => this.stopContainer(c, grace, graceful)));
     await this.lifecycle;
     await this.network?.destroy(this.envr.bridge);
-    await rm(this.dir, { recursive: true, force: true });
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     this.deleted = true;
     this.changed();
   }
