@@ -1,10 +1,8 @@
-import { validateProfile } from '../profiles/validate.ts';
-import { formatDiagnostic } from '../profiles/diagnostics.ts';
-import { resolveProfile } from '../profiles/files.ts';
 import { renderCharts, writeCharts } from '../emit/generate.ts';
 import { helmTemplate } from '../helm/template.ts';
 import { helmBinary, userHelm, type HelmMajor } from '../toolchain/tools.ts';
 import { parse, UsageError, type Command } from './command.ts';
+import { validProfileFile } from './profile-arg.ts';
 
 export const renderCommand: Command = {
   name: 'render',
@@ -20,14 +18,8 @@ Examples:
     const { values, positionals } = parse(argv, {
       release: { type: 'string' }, namespace: { type: 'string' }, set: { type: 'string', multiple: true }, helm: { type: 'string' },
     });
-    const [profile] = positionals;
-    if (!profile) throw new UsageError('name a profile');
-    const file = resolveProfile(profile);
-    const diagnostics = validateProfile(file);
-    if (diagnostics.length) {
-      for (const d of diagnostics) console.error(formatDiagnostic(d));
-      return 1;
-    }
+    const file = validProfileFile(positionals[0]);
+    if (!file) return 1;
     if (values.helm && values.helm !== '3' && values.helm !== '4') throw new UsageError('--helm takes 3 or 4');
     writeCharts(renderCharts());
     const helm = values.helm ? helmBinary(Number(values.helm) as HelmMajor) : userHelm();

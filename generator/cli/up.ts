@@ -1,8 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { validateProfile } from '../profiles/validate.ts';
-import { formatDiagnostic } from '../profiles/diagnostics.ts';
-import { resolveProfile } from '../profiles/files.ts';
 import { renderCharts, writeCharts } from '../emit/generate.ts';
 import { helm } from '../helm/template.ts';
 import { renderRelease } from '../cluster/render.ts';
@@ -12,7 +9,8 @@ import { userHelm } from '../toolchain/tools.ts';
 import { chooseTarget } from './target.ts';
 import { findOwner, listOwned, recordOwner } from './sandbox-owner.ts';
 import { sandboxConnectionInfo } from './connection-info.ts';
-import { parse, UsageError, type Command } from './command.ts';
+import { parse, type Command } from './command.ts';
+import { validProfileFile } from './profile-arg.ts';
 
 const ENV_DIR = '/run/redis-charts/up';
 
@@ -34,14 +32,8 @@ Examples:
     const { values, positionals } = parse(argv, {
       release: { type: 'string' }, namespace: { type: 'string' }, 'kube-context': { type: 'string' }, sandbox: { type: 'boolean' },
     });
-    const [profile] = positionals;
-    if (!profile) throw new UsageError('name a profile, e.g. dev or values/ha-production.yaml');
-    const file = resolveProfile(profile);
-    const diagnostics = validateProfile(file);
-    if (diagnostics.length) {
-      for (const d of diagnostics) console.error(formatDiagnostic(d));
-      return 1;
-    }
+    const file = validProfileFile(positionals[0]);
+    if (!file) return 1;
     const release = values.release ?? path.basename(file, '.yaml');
     const namespace = values.namespace ?? 'default';
     writeCharts(renderCharts());

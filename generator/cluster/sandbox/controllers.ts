@@ -38,12 +38,9 @@ export async function waitPodReady(pod: Pod, deadline: number, what: () => strin
   }
 }
 
-export class StatefulSetController implements Controller {
-  readonly kind = 'StatefulSet';
-  private stopped = false;
-  private restartedAt: string | undefined;
-
-  constructor(private readonly obj: K8sObject, private readonly host: ControllerHost) {}
+/** What every workload controller reads from its object. */
+abstract class WorkloadController {
+  constructor(protected readonly obj: K8sObject, protected readonly host: ControllerHost) {}
 
   get name(): string {
     return this.obj.metadata.name;
@@ -56,6 +53,14 @@ export class StatefulSetController implements Controller {
   get replicas(): number {
     return this.obj.spec.replicas ?? 1;
   }
+}
+
+export class StatefulSetController extends WorkloadController implements Controller {
+  readonly kind = 'StatefulSet';
+  private stopped = false;
+  private restartedAt: string | undefined;
+
+
 
   get parallel(): boolean {
     return this.obj.spec.podManagementPolicy === 'Parallel';
@@ -158,27 +163,17 @@ function templateHash(t: unknown): string {
   return Array.from(digest.subarray(0, 10), (b) => alphabet[b % alphabet.length]).join('');
 }
 
-export class DeploymentController implements Controller {
+export class DeploymentController extends WorkloadController implements Controller {
   readonly kind = 'Deployment';
   private stopped = false;
   private rolling = false;
   private template: PodTemplate;
 
-  constructor(private readonly obj: K8sObject, private readonly host: ControllerHost) {
+  constructor(obj: K8sObject, host: ControllerHost) {
+    super(obj, host);
     this.template = structuredClone(templateOf(obj));
   }
 
-  get name(): string {
-    return this.obj.metadata.name;
-  }
-
-  get namespace(): string {
-    return this.obj.metadata.namespace!;
-  }
-
-  get replicas(): number {
-    return this.obj.spec.replicas ?? 1;
-  }
 
   ownedPods(): Pod[] {
     return this.host
