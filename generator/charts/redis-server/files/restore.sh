@@ -57,5 +57,7 @@ if [ "$(config_value appendonly)" = "yes" ]; then
 fi
 mv "${DATA_DIR}/.restore-tmp/dump.rdb" "${DATA_DIR}/dump.rdb"
 cp "$manifest" "${DATA_DIR}/.restored-${name}"
+# start.sh treats a volume filled from a backup like a first start (bootstraps without the sentinels).
+: > "${DATA_DIR}/.first-start"
 rm -rf "${DATA_DIR}/.restore-tmp" "${RESTORE_DIR}/dump.rdb"
 log "restore: ${name} placed (${keys} keys$( [ "$(config_value appendonly)" = "yes" ] && echo ', as the AOF base'))"

@@ -25,9 +25,10 @@ write_config() {
 # Prints the host to replicate from, or nothing to run as master.
 decide_with_sentinels() {
   while [ "$(sentinels_answering)" -eq 0 ]; do
-    # A first start has nothing to lose: pod 0 bootstraps as master so the sentinels have one to watch.
-    # Any other node waits: without the sentinels it cannot know who holds the newest data.
-    if [ "$POD_INDEX" = "0" ] && data_dir_empty && [ -z "$(peer_with_data)" ]; then
+    # A first start (an empty volume, or one just filled from a backup) has nothing newer to lose: pod 0
+    # bootstraps as master so the sentinels have one to watch. Any other node waits: without the
+    # sentinels it cannot know who holds the newest data.
+    if [ "$POD_INDEX" = "0" ] && { data_dir_empty || [ -f /data/.first-start ]; } && [ -z "$(peer_with_data)" ]; then
       return
     fi
     log "waiting for a sentinel to answer before choosing a role"
@@ -75,6 +76,7 @@ elif [ "$(echo "$DATA_PODS" | wc -w)" -gt 1 ]; then
   master="$(decide_without_sentinels)"
 fi
 
+rm -f /data/.first-start
 if [ -n "$master" ]; then
   log "starting as a replica of ${master}"
   echo "replicaof ${master} ${REDIS_PORT}" >> "$CONF"

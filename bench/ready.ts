@@ -1,0 +1,25 @@
+/**
+ * Sandbox time to ready for every profile: install (helm template + start every pod) until all workloads are ready.
+ *   npx tsx bench/ready.ts [runs]
+ */
+import { SandboxCluster } from '../generator/cluster/sandbox/index.ts';
+import { renderRelease } from '../generator/cluster/render.ts';
+import { listProfiles } from '../generator/profiles/files.ts';
+import { summarize } from './stats.ts';
+
+const runs = Number(process.argv[2] ?? 3);
+const cluster = new SandboxCluster({ render: renderRelease });
+try {
+  for (const profile of listProfiles()) {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = Date.now();
+      const release = await cluster.install({ release: `ready${i}`, valuesFiles: [profile.file] });
+      times.push(Date.now() - t);
+      await release.uninstall({ keepVolumes: false });
+    }
+    console.log(`${profile.name.padEnd(16)} time to ready: ${summarize(times)}`);
+  }
+} finally {
+  await cluster.destroy();
+}
