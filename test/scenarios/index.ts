@@ -1,4 +1,5 @@
 import type { Scenario } from './scenario.ts';
+import { scenarios as basics } from './basics.ts';
 import { scenarios as ha } from './ha.ts';
 import { scenarios as backup } from './backup.ts';
 import { scenarios as observability } from './observability.ts';
@@ -9,4 +10,4 @@ import { scenarios as observability } from './observability.ts';
  *   import { scenarios as upgrades } from './upgrades.ts';
  *   export const scenarioModules = { ..., upgrades };
  */
-export const scenarioModules: Record<string, Scenario[]> = { ha, backup, observability };
+export const scenarioModules: Record<string, Scenario[]> = { basics, ha, backup, observability };
