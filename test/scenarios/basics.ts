@@ -66,6 +66,20 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'engine valkey: the same chart runs valkey-server binaries, and data round-trips',
+    profile: 'dev',
+    values: { global: { engine: 'valkey' } },
+    async run(release) {
+      const [pod] = await dataPods(release);
+      const ps = await release.exec(pod!.name, 'redis', ['sh', '-c', 'echo "$SERVER_BIN $CLI_BIN"']);
+      expect(ps.stdout.trim()).to.equal('valkey-server valkey-cli');
+      await withClient(await appClient(release, await password(release)), async (c) => {
+        await c.set('engine', 'valkey');
+        expect(await c.get('engine')).to.equal('valkey');
+      });
+    },
+  },
+  {
     name: 'dev: no password and a wrong password are refused; the chart Secret\'s password works',
     profile: 'dev',
     async run(release) {
