@@ -70,6 +70,22 @@ peer_with_data() {
   done
 }
 
+# A peer that was replicating from this node until it went down (its link broke, it did not restart):
+# it holds every write this node had acknowledged, possibly more than this node's own files.
+live_replica_of_self() {
+  for p in $DATA_PODS; do
+    [ "$p" = "$SELF_FQDN" ] && continue
+    info="$(node_cli "$p" INFO replication 2>/dev/null)" || continue
+    [ "$(info_field "$info" role)" = "slave" ] || continue
+    [ "$(info_field "$info" master_host)" = "$SELF_FQDN" ] || continue
+    down="$(info_field "$info" master_link_down_since_seconds)"
+    if [ -n "$down" ] && [ "$down" != "-1" ]; then
+      echo "$p"
+      return
+    fi
+  done
+}
+
 data_dir_empty() {
   [ ! -s /data/dump.rdb ] && [ -z "$(ls -A /data/appendonlydir 2>/dev/null)" ]
 }

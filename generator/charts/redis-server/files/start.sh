@@ -47,10 +47,12 @@ decide_with_sentinels() {
     echo "$master"
     return
   fi
-  # The sentinels still name this pod master: it restarted before they noticed. With an empty
-  # volume it must not come back as master, or its replicas would sync an empty dataset.
-  if data_dir_empty && [ -n "$(peer_with_data)" ]; then
-    log "sentinels still name this pod master but its volume is empty and a replica holds data: asking for a failover"
+  # The sentinels still name this pod master: it restarted before they noticed (or before they could
+  # fail over). Coming back as master would make its replicas resync from what its files hold, which can
+  # be older than what they acknowledged (an empty volume, or the last second of an everysec AOF).
+  # A replica whose link to this pod just broke has everything: hand the master role to it.
+  if { data_dir_empty && [ -n "$(peer_with_data)" ]; } || [ -n "$(live_replica_of_self)" ]; then
+    log "sentinels still name this pod master, but a replica holds newer data: asking for a failover"
     while [ "$(sentinel_master)" = "$SELF_FQDN" ]; do
       for s in $SENTINELS; do
         sentinel_cli "$s" SENTINEL FAILOVER "$MASTER_SET" >/dev/null 2>&1 && break
