@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Cluster, Endpoint, InstallOptions, Release } from '../types.ts';
 import { onProcessExit, purgeInstanceSync } from './cleanup.ts';
 import { dnsRecords, hostsFile, resolvConf, type DnsPod, type DnsService } from './dns.ts';
-import { ClusterDnsServer } from './dns-server.ts';
+import { DnsProcess } from './dns-process.ts';
 import type { ObjectLookup } from './env.ts';
 import { SandboxUnavailableError, SandboxWorkloadError } from './errors.ts';
 import { ImageCatalog } from './images.ts';
@@ -52,7 +52,7 @@ export class SandboxCluster implements Cluster, ClusterRuntime {
   private readonly configs = new Map<string, Record<string, Buffer>>();
   private readonly services = new Map<string, ServiceRuntime>();
   private readonly waiters = new Set<() => void>();
-  private readonly dnsServer = new ClusterDnsServer();
+  private readonly dnsServer = new DnsProcess();
   private syncScheduled = false;
   private podSeq = 0;
   private destroyed = false;
