@@ -12,7 +12,7 @@ export async function sandboxConnectionInfo(release: Release, envFile: string): 
     release.manifests.find((o) => o.kind === kind && String(o.metadata?.name).endsWith(suffix))?.metadata?.name as string | undefined;
   const masterService = find('Service', '-redis-master');
   const authSecret = find('Secret', '-redis-auth');
-  const connection = find('Secret', '-redis-connection');
+  const connection = release.manifests.find((o) => o.kind === 'Secret' && o.stringData?.['redis-url'])?.metadata?.name as string | undefined;
   const port = 6379;
   const lines: string[] = [];
   const env: Record<string, string> = {};

@@ -31,6 +31,7 @@ export const globalModel: Group = group('Settings every component shares; in the
     password: str('', 'Password; empty generates one and keeps it across upgrades. Prefer `existingSecret`.'),
     existingSecret: str('', 'Name of an existing Secret holding the password; nothing is generated when set.'),
     existingSecretPasswordKey: str('redis-password', 'Key of the password in the Secret.'),
+    connectionSecretName: str('', 'Name of the connection Secret apps mount (keys `redis-url`, `host`, `port`, and with Sentinel `sentinels`, `master-set`); empty uses `<release>-redis-connection`. Set `redis-credentials` to keep apps written for that name.', { constraints: { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' } }),
   }),
   podSecurityContext: anyObject({ runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } },
     'Pod security context (Pod Security Standards "restricted").'),

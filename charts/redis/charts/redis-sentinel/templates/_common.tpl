@@ -17,7 +17,7 @@
 {{- define "rc.readService" -}}{{ include "rc.serverName" . }}-read{{- end -}}
 {{- define "rc.sentinelName" -}}{{ include "rc.name" (dict "ctx" . "component" "sentinel") }}{{- end -}}
 {{- define "rc.sentinelHeadless" -}}{{ include "rc.sentinelName" . }}-headless{{- end -}}
-{{- define "rc.connectionSecret" -}}{{ include "rc.serverName" . }}-connection{{- end -}}
+{{- define "rc.connectionSecret" -}}{{ .Values.global.auth.connectionSecretName | default (printf "%s-connection" (include "rc.serverName" .)) }}{{- end -}}
 
 {{- define "rc.sentinelAddresses" -}}
 {{- $ctx := . -}}

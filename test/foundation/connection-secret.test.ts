@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { parseAllDocuments } from 'yaml';
+import { UMBRELLA_DIR, PROFILES_DIR } from '../../generator/paths.ts';
+import { HELM_MAJORS, runHelm } from '../support/helm-runs.ts';
+
+type Obj = { kind: string; metadata: { name: string }; stringData?: Record<string, string> };
+
+const connectionSecrets = (yaml: string) =>
+  parseAllDocuments(yaml).map((d) => d.toJS() as Obj | null).filter((o): o is Obj => o?.kind === 'Secret' && !!o.stringData?.['redis-url']);
+
+describe('the connection Secret apps mount (REDIS_URL)', () => {
+  for (const major of HELM_MAJORS) {
+    it(`Helm ${major}: <release>-redis-connection by default, with a redis-url for the default user on the master Service`, async () => {
+      const run = await runHelm(major, ['template', 'app', UMBRELLA_DIR, '-n', 'jobs', '-f', path.join(PROFILES_DIR, 'ha-production.yaml'), '--set', 'global.auth.password=S3cret']);
+      expect(run.ok, run.stderr).to.equal(true);
+      const [secret, ...more] = connectionSecrets(run.stdout);
+      expect(more).to.deep.equal([]);
+      expect(secret!.metadata.name).to.equal('app-redis-connection');
+      expect(secret!.stringData!['redis-url']).to.equal('redis://default:S3cret@app-redis-master.jobs.svc.cluster.local:6379');
+      expect(secret!.stringData!['master-set']).to.equal('mymaster');
+      expect(secret!.stringData!['sentinels']!.split(',')).to.have.length(3);
+    });
+
+    it(`Helm ${major}: global.auth.connectionSecretName keeps apps written for redis-credentials working`, async () => {
+      const run = await runHelm(major, ['template', 'app', UMBRELLA_DIR, '-f', path.join(PROFILES_DIR, 'dev.yaml'), '--set', 'global.auth.connectionSecretName=redis-credentials']);
+      expect(run.ok, run.stderr).to.equal(true);
+      expect(connectionSecrets(run.stdout).map((s) => s.metadata.name)).to.deep.equal(['redis-credentials']);
+    });
+
+    it(`Helm ${major}: a connection Secret name that is not a Kubernetes name is refused`, async () => {
+      const run = await runHelm(major, ['template', 'app', UMBRELLA_DIR, '--set', 'global.auth.connectionSecretName=Redis_Creds']);
+      expect(run.ok).to.equal(false);
+      expect(run.stderr).to.match(/connectionSecretName/);
+    });
+  }
+});
