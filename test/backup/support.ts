@@ -59,6 +59,8 @@ export function runScript(scripts: string, script: string, env: Record<string, s
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
     });
+    // A script that exits before reading its input closes the pipe: that is not an error of the script.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(stdin);
   });
 }

@@ -109,6 +109,8 @@ function execute(binary: string, args: string[], stdin: string | undefined): Pro
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+    // A command that exits before reading its input closes the pipe; its exit code says what happened.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(stdin ?? '');
   });
 }
