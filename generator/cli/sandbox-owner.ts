@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** `up` records which process holds a sandbox release, so `down` (another process) can stop it. */
-const DIR = '/run/redis-charts/up';
+export const UP_DIR = '/run/redis-charts/up';
 
-const file = (namespace: string, release: string) => path.join(DIR, `${namespace}.${release}.pid`);
+const file = (namespace: string, release: string) => path.join(UP_DIR, `${namespace}.${release}.pid`);
 
 export function recordOwner(namespace: string, release: string): () => void {
-  fs.mkdirSync(DIR, { recursive: true });
+  fs.mkdirSync(UP_DIR, { recursive: true });
   const f = file(namespace, release);
   fs.writeFileSync(f, String(process.pid));
   return () => fs.rmSync(f, { force: true });
@@ -28,8 +28,8 @@ export function findOwner(namespace: string, release: string): number | undefine
 }
 
 export function listOwned(): { namespace: string; release: string }[] {
-  if (!fs.existsSync(DIR)) return [];
-  return fs.readdirSync(DIR).flatMap((f) => {
+  if (!fs.existsSync(UP_DIR)) return [];
+  return fs.readdirSync(UP_DIR).flatMap((f) => {
     const m = /^(.+?)\.(.+)\.pid$/.exec(f);
     return m && findOwner(m[1]!, m[2]!) ? [{ namespace: m[1]!, release: m[2]! }] : [];
   });

@@ -7,12 +7,10 @@ import { SandboxCluster } from '../cluster/sandbox/index.ts';
 import { UMBRELLA_DIR } from '../paths.ts';
 import { userHelm } from '../toolchain/tools.ts';
 import { chooseTarget } from './target.ts';
-import { findOwner, listOwned, recordOwner } from './sandbox-owner.ts';
+import { findOwner, listOwned, recordOwner, UP_DIR } from './sandbox-owner.ts';
 import { sandboxConnectionInfo } from './connection-info.ts';
 import { parse, type Command } from './command.ts';
 import { validProfileFile } from './profile-arg.ts';
-
-const ENV_DIR = '/run/redis-charts/up';
 
 export const upCommand: Command = {
   name: 'up',
@@ -56,7 +54,7 @@ async function upOnSandbox(file: string, releaseName: string, namespace: string)
   console.log(`no Kubernetes context configured: deploying ${path.relative(process.cwd(), file)} as ${releaseName} on the sandbox cluster`);
   const cluster = new SandboxCluster({ render: renderRelease });
   const forgetOwner = recordOwner(namespace, releaseName);
-  const envFile = path.join(ENV_DIR, `${namespace}.${releaseName}.env`);
+  const envFile = path.join(UP_DIR, `${namespace}.${releaseName}.env`);
   const started = Date.now();
   try {
     const release = await cluster.install({ release: releaseName, namespace, valuesFiles: [file] });
