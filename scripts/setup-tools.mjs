@@ -24,6 +24,24 @@ const APT_COMMANDS = {
   unshare: 'util-linux',
   setpriv: 'util-linux',
   nsenter: 'util-linux',
+  // The local Kubernetes cluster: container runtime, pod networking, kube-proxy and the NetworkPolicy enforcer.
+  containerd: 'containerd',
+  ctr: 'containerd',
+  runc: 'runc',
+  iptables: 'iptables',
+  conntrack: 'conntrack',
+  ipset: 'ipset',
+  // Images: busybox provides the shell and utilities, gcc compiles the pause program.
+  busybox: 'busybox-static',
+  gcc: 'gcc',
+};
+
+// Files that are not commands: path -> apt package.
+const APT_FILES = {
+  '/usr/lib/cni/bridge': 'containernetworking-plugins',
+  '/usr/lib/cni/host-local': 'containernetworking-plugins',
+  // gcc -static needs the C library's static archive.
+  '/usr/lib/x86_64-linux-gnu/libc.a': 'libc6-dev',
 };
 
 // Obtained once by downloading; the tarball hashes match the npm registry's dist.integrity.
@@ -83,9 +101,10 @@ function findCommand(cmd) {
 }
 
 async function ensureAptPackages() {
+  const missingFiles = Object.keys(APT_FILES).filter((file) => !fs.existsSync(file));
   const missing = Object.keys(APT_COMMANDS).filter((cmd) => !findCommand(cmd));
-  if (missing.length === 0) return;
-  const packages = [...new Set(missing.map((cmd) => APT_COMMANDS[cmd]))];
+  if (missing.length === 0 && missingFiles.length === 0) return;
+  const packages = [...new Set([...missing.map((cmd) => APT_COMMANDS[cmd]), ...missingFiles.map((file) => APT_FILES[file])])];
   const install = `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
   if (!isRoot) {
     throw new SetupError(
@@ -230,6 +249,12 @@ async function toolVersions() {
   );
 }
 
+// The local Kubernetes cluster's binaries, from the Go modules in cluster/build (cached: a no-op when up to date).
+async function buildLocalCluster() {
+  const result = await $({ nothrow: true, quiet: false, stdio: 'inherit' })`node ${path.join(repoRoot, 'scripts', 'build-cluster.mjs')}`;
+  if (result.exitCode !== 0) throw new SetupError('building the local cluster failed (see above); fix what it names, then rerun `npm run setup`');
+}
+
 function lastLines(text, count = 5) {
   return text.trim().split('\n').slice(-count).map((line) => `    ${line}`).join('\n');
 }
@@ -245,6 +270,7 @@ try {
   await ensureAptPackages();
   await ensureNetnsWorks();
   await ensureHelm();
+  await buildLocalCluster();
   const helms = HELM_PINS.map((pin) => `helm ${pin.helmVersion}`);
   console.log(`tools ready: ${[...helms, ...(await toolVersions())].join(', ')}`);
 } catch (error) {

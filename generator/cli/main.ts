@@ -4,9 +4,10 @@ import { newProfileCommand } from './new-profile.ts';
 import { renderCommand } from './render.ts';
 import { upCommand, downCommand } from './up.ts';
 import { backupCommand } from './backup.ts';
+import { clusterCommand } from './cluster.ts';
 import { UsageError, type Command } from './command.ts';
 
-const COMMANDS: Command[] = [generateCommand, validateCommand, newProfileCommand, renderCommand, upCommand, downCommand, backupCommand];
+const COMMANDS: Command[] = [generateCommand, validateCommand, newProfileCommand, renderCommand, upCommand, downCommand, backupCommand, clusterCommand];
 
 function usage(): string {
   return [

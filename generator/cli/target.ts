@@ -1,12 +1,35 @@
 import { execFileSync } from 'node:child_process';
+import { clusterStatus } from '../../cluster/local/lifecycle.ts';
+import { clusterLayout } from '../../cluster/local/layout.ts';
+import { readState } from '../../cluster/local/state.ts';
 
-export type Target = { kind: 'kubernetes'; context: string } | { kind: 'sandbox' };
+/**
+ * Where `up` deploys: a named or current Kubernetes context (the user's kubeconfig); a local cluster already running on
+ * this machine (`redis-charts cluster up`); or, with neither, a local cluster started for this `up` alone.
+ */
+export type Target =
+  | { kind: 'kubernetes'; context: string }
+  | { kind: 'local'; name: string; kubeconfig: string; context: string }
+  | { kind: 'new-local' };
 
-/** Where `up` deploys: the named or current Kubernetes context, else the sandbox cluster on this machine. */
 export function chooseTarget(kubeContext: string | undefined): Target {
-  if (kubeContext) return { kind: 'kubernetes', context: kubeContext };
+  const local = clusterStatus().filter((c) => c.phase === 'ready' && !c.owner);
+  if (kubeContext) {
+    const named = clusterStatus().find((c) => c.contextName === kubeContext && c.phase === 'ready');
+    return named ? { kind: 'local', name: named.name, kubeconfig: named.kubeconfig, context: named.contextName } : { kind: 'kubernetes', context: kubeContext };
+  }
   const current = currentContext();
-  return current ? { kind: 'kubernetes', context: current } : { kind: 'sandbox' };
+  if (current) return { kind: 'kubernetes', context: current };
+  const running = local[0];
+  return running ? { kind: 'local', name: running.name, kubeconfig: running.kubeconfig, context: running.contextName } : { kind: 'new-local' };
+}
+
+/** The local cluster's target once it runs. */
+export function localTarget(name: string): Extract<Target, { kind: 'local' }> {
+  const state = readState(name);
+  if (!state) throw new Error(`no local cluster ${name}`);
+  const layout = clusterLayout(name, state.slot);
+  return { kind: 'local', name, kubeconfig: layout.kubeconfig, context: layout.contextName };
 }
 
 function currentContext(): string | undefined {

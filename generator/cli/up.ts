@@ -6,47 +6,138 @@ import { renderRelease } from '../cluster/render.ts';
 import { SandboxCluster } from '../cluster/sandbox/index.ts';
 import { UMBRELLA_DIR } from '../paths.ts';
 import { userHelm } from '../toolchain/tools.ts';
-import { chooseTarget } from './target.ts';
+import os from 'node:os';
+import { stringify } from 'yaml';
+import { chooseTarget, localTarget, type Target } from './target.ts';
+import { buildImages } from '../../cluster/local/images/index.ts';
+import { localImageValues } from '../../cluster/local/chart-images.ts';
+import { startCluster, stopCluster } from '../../cluster/local/lifecycle.ts';
+import { toolsDir } from '../../cluster/local/tools.ts';
+import { applySets, SetSyntaxError } from '../profiles/set-values.ts';
+import { validateProfileText } from '../profiles/validate.ts';
+import { formatDiagnostic } from '../profiles/diagnostics.ts';
+import { DEFAULT_LOCAL_CLUSTER } from './cluster.ts';
+import { helmTargetArgs, kubectlFor } from './kube-access.ts';
+import { kubeConnectionInfo } from './release-connection.ts';
 import { findOwner, listOwned, recordOwner, UP_DIR } from './sandbox-owner.ts';
 import { sandboxConnectionInfo } from './connection-info.ts';
-import { parse, type Command } from './command.ts';
+import { parse, UsageError, type Command } from './command.ts';
 import { validProfileFile } from './profile-arg.ts';
 
 export const upCommand: Command = {
   name: 'up',
-  summary: 'deploy a profile: on the current Kubernetes context, or on the sandbox cluster when there is none',
-  help: `Usage: redis-charts up <profile> [--release NAME] [--namespace NS] [--kube-context CTX] [--sandbox]
+  summary: 'deploy a profile: on a Kubernetes context, or on the local cluster on this machine',
+  help: `Usage: redis-charts up <profile> [--set key=value ...] [--release NAME] [--namespace NS] [--kube-context CTX]
 
-Validates the profile and deploys it.
-  With --kube-context (or a current kubectl context): helm upgrade --install --wait against that cluster.
-  Otherwise (or with --sandbox): runs the rendered charts on this machine's sandbox cluster (Linux, root),
-  waits until ready, prints how to connect, and stays up until Ctrl-C, then tears everything down.
+Validates the profile (with the --set overrides applied) and deploys it with helm upgrade --install --wait.
+  --kube-context CTX, or a current kubectl context: installs or upgrades the release there and returns.
+  A local cluster started by \`redis-charts cluster up\`: installs there and returns; REDIS_URL works from this machine.
+  Neither: starts a local cluster (real Kubernetes, built on this machine), installs, prints how to connect,
+  and stays until Ctrl-C, then removes the release and the cluster.
+Run again with other values to upgrade the release.
 
 Examples:
   redis-charts up dev
-  redis-charts up values/ha-production.yaml --release cache
+  redis-charts up ha-production --release cache --set server.persistence.size=5Gi
   redis-charts up ha-production --kube-context kind-redis --namespace redis`,
   async run(argv) {
     const { values, positionals } = parse(argv, {
       release: { type: 'string' }, namespace: { type: 'string' }, 'kube-context': { type: 'string' }, sandbox: { type: 'boolean' },
+      set: { type: 'string', multiple: true },
     });
-    const file = validProfileFile(positionals[0]);
-    if (!file) return 1;
-    const release = values.release ?? path.basename(file, '.yaml');
+    const profile = validProfileFile(positionals[0]);
+    if (!profile) return 1;
+    const release = values.release ?? path.basename(profile, '.yaml');
     const namespace = values.namespace ?? 'default';
-    writeCharts(renderCharts());
-    const target = values.sandbox ? { kind: 'sandbox' as const } : chooseTarget(values['kube-context']);
-    if (target.kind === 'kubernetes') {
-      console.log(`deploying ${release} to Kubernetes context ${target.context}, namespace ${namespace}`);
-      process.stdout.write(await helm(userHelm(), [
-        'upgrade', '--install', release, UMBRELLA_DIR, '-f', file, '--namespace', namespace, '--create-namespace',
-        '--kube-context', target.context, '--wait', '--timeout', '10m',
-      ]));
+    const merged = profileWithSets(profile, values.set ?? []);
+    if (!merged) return 1;
+    try {
+      writeCharts(renderCharts());
+      if (values.sandbox) return await upOnSandbox(merged.file, release, namespace);
+      const target = chooseTarget(values['kube-context']);
+      if (target.kind === 'new-local') return await upOnNewLocalCluster(merged.file, release, namespace);
+      await deploy(target, merged.file, release, namespace);
       return 0;
+    } finally {
+      merged.remove();
     }
-    return upOnSandbox(file, release, namespace);
   },
 };
+
+/** The profile with --set applied, validated as one file; undefined (after printing why) when invalid. */
+function profileWithSets(profile: string, sets: string[]): { file: string; remove: () => void } | undefined {
+  let text: string;
+  try {
+    text = applySets(fs.readFileSync(profile, 'utf8'), sets).toString({ lineWidth: 0 });
+  } catch (e) {
+    if (e instanceof SetSyntaxError) throw new UsageError(e.message);
+    throw e;
+  }
+  const label = sets.length ? `${path.relative(process.cwd(), profile)} with ${sets.map((s) => `--set ${s}`).join(' ')}` : path.relative(process.cwd(), profile);
+  const diagnostics = validateProfileText(label, text);
+  for (const d of diagnostics) console.error(formatDiagnostic(d));
+  if (diagnostics.length) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-up-'));
+  const file = path.join(dir, path.basename(profile));
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function deploy(target: Exclude<Target, { kind: 'new-local' }>, profile: string, release: string, namespace: string): Promise<void> {
+  const where = target.kind === 'local' ? `the local cluster ${target.name} (KUBECONFIG=${target.kubeconfig})` : `Kubernetes context ${target.context}`;
+  console.log(`deploying ${release} to ${where}, namespace ${namespace}`);
+  const started = Date.now();
+  const localImages = target.kind === 'local' ? await localImagesValuesFile() : undefined;
+  try {
+    await helm(userHelm(), [
+      'upgrade', '--install', release, UMBRELLA_DIR, '-f', profile, ...(localImages ? ['-f', localImages.file] : []),
+      '--namespace', namespace, '--create-namespace', ...helmTargetArgs(target), '--wait', '--timeout', '10m',
+    ]);
+  } finally {
+    localImages?.remove();
+  }
+  const info = await kubeConnectionInfo(kubectlFor(target), release, namespace, target.kind === 'local');
+  console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n\n${info.text}`);
+  if (target.kind === 'local') console.log(`\nKUBECONFIG=${target.kubeconfig}\ncontext: ${target.context}`);
+}
+
+/** The chart values that select the images built on this machine (a registry mirror, as a user would set one). */
+async function localImagesValuesFile(): Promise<{ file: string; remove: () => void }> {
+  const images = await buildImages({ outDir: path.join(toolsDir(), 'images') });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-images-'));
+  const file = path.join(dir, 'local-images.yaml');
+  fs.writeFileSync(file, stringify(localImageValues(images)));
+  return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function upOnNewLocalCluster(profile: string, release: string, namespace: string): Promise<number> {
+  console.log(`no Kubernetes context configured: starting the local cluster ${DEFAULT_LOCAL_CLUSTER} (real Kubernetes on this machine)`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\nstopping: removing ${release} and the local cluster...`);
+    await stopCluster(DEFAULT_LOCAL_CLUSTER);
+    console.log('local cluster removed');
+  };
+  const interrupted = untilSignal().then(async () => {
+    await stop();
+    process.exit(130);
+  });
+  void interrupted;
+  try {
+    const started = Date.now();
+    await startCluster({ name: DEFAULT_LOCAL_CLUSTER, log: (line) => console.log(`  ${line}`) });
+    console.log(`local cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await deploy(localTarget(DEFAULT_LOCAL_CLUSTER), profile, release, namespace);
+    console.log(`\nPress Ctrl-C (or run \`redis-charts cluster down\`) to remove the release and the cluster.`);
+    await new Promise<never>(() => {});
+    return 0;
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
 
 async function upOnSandbox(file: string, releaseName: string, namespace: string): Promise<number> {
   SandboxCluster.assertAvailable();

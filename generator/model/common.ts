@@ -17,6 +17,7 @@ export const globalModel: Group = group('Settings every component shares; in the
     }),
     pullPolicy: oneOf(['IfNotPresent', 'Always', 'Never'], 'IfNotPresent', 'Image pull policy.'),
   }),
+  imageRegistry: str('', 'Registry host (and path) put before every image repository, for a private mirror, e.g. `mirror.example.com/dockerhub`; empty pulls each repository as written.', { constraints: { pattern: '^$|^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?(/[a-z0-9._-]+)*$' } }),
   imagePullSecrets: objectList([], 'Image pull secrets, e.g. `[{name: regcred}]`.'),
   clusterDomain: str('cluster.local', 'Cluster DNS domain used in pod FQDNs.'),
   topology: group('Shape of the deployment: every component reads it to find the others.', {

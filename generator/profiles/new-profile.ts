@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { PROFILES_DIR } from '../paths.ts';
-import { parseSet } from './set-values.ts';
+import { applySets } from './set-values.ts';
 import { validateProfileText } from './validate.ts';
 import type { Diagnostic } from './diagnostics.ts';
 
@@ -22,11 +21,7 @@ export function newProfile(o: NewProfileOptions): NewProfileResult {
   const file = path.join(o.dir ?? PROFILES_DIR, `${o.name}.yaml`);
   if (fs.existsSync(file) && !o.force) return { ok: false, error: `${path.relative(process.cwd(), file)} exists: pass --force to overwrite it` };
   if (!fs.existsSync(o.from)) return { ok: false, error: `--from ${o.from}: no such profile` };
-  const doc = parseDocument(fs.readFileSync(o.from, 'utf8'));
-  for (const expr of o.set) {
-    const { path: keyPath, value } = parseSet(expr);
-    doc.setIn(keyPath, value);
-  }
+  const doc = applySets(fs.readFileSync(o.from, 'utf8'), o.set);
   const header = ` ${o.name}: made from ${path.basename(o.from)}${o.set.length ? ` with ${o.set.join(', ')}` : ''}.`;
   doc.commentBefore = doc.commentBefore ? `${header}\n${doc.commentBefore}` : header;
   // No padding inside flow braces: chart-testing's lintconf.yaml (braces: max-spaces-inside 0) lints profiles.

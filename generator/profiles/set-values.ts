@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parse, parseDocument, type Document } from 'yaml';
 
 export interface Assignment {
   path: (string | number)[];
@@ -30,4 +30,14 @@ function parseValue(raw: string): unknown {
   if (raw === '') return '';
   const value: unknown = parse(raw);
   return value !== null && typeof value === 'object' ? raw : value;
+}
+
+/** A profile's YAML with --set assignments applied in order, keeping its comments. */
+export function applySets(text: string, sets: readonly string[]): Document {
+  const doc = parseDocument(text);
+  for (const expr of sets) {
+    const { path, value } = parseSet(expr);
+    doc.setIn(path, value);
+  }
+  return doc;
 }

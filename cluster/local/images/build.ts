@@ -1,0 +1,192 @@
+// Builds the local images as OCI tarballs in outDir, skipping those whose inputs have not changed.
+// Layout: <outDir>/<name>.oci.tar, <name>.stamp.json, and <name>/rootfs (kept for inspection and tests).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FileHasher, builderHash, cacheKey, readStamp, writeStamp } from './cache.ts';
+import { compileStatic, compilerVersion } from './compile.ts';
+import { installedVersions, owningPackages, upstreamVersion } from './debian.ts';
+import { ImageBuildError } from './exec.ts';
+import { resolveInputs, type CopiedFile } from './inputs.ts';
+import { writeOciTarball } from './oci.ts';
+import { assembleRootfs, ownedPaths } from './rootfs.ts';
+import { IMAGE_SPECS, type ImageSpec } from './specs.ts';
+
+export interface BuiltImage {
+  /** Full reference, e.g. redis-charts.local/redis:7.0.15-debian12. */
+  name: string;
+  tarball: string;
+  /** sha256 of the manifest, "sha256:<hex>". */
+  digest: string;
+}
+
+export interface BuildOptions {
+  outDir: string;
+  /** Short names ("redis") or full references; all images when absent. */
+  only?: string[];
+  log?: (line: string) => void;
+}
+
+/** Thrown after the other images were built when some could not be; `built` has those that were. */
+export class ImagesNotBuiltError extends ImageBuildError {
+  override name = 'ImagesNotBuiltError';
+  constructor(
+    message: string,
+    readonly built: BuiltImage[],
+  ) {
+    super(message);
+  }
+}
+
+export function rootfsDir(outDir: string, spec: Pick<ImageSpec, 'name'>): string {
+  return path.join(outDir, spec.name, 'rootfs');
+}
+
+function select(only: readonly string[] | undefined): ImageSpec[] {
+  if (!only) return [...IMAGE_SPECS];
+  const unknown = only.filter((o) => !IMAGE_SPECS.some((s) => s.name === o || o.startsWith(`${s.repository}:`)));
+  if (unknown.length > 0) {
+    const valkey = unknown.some((u) => u.includes('valkey'))
+      ? ' (there is no valkey image: Debian bookworm has no valkey package)'
+      : '';
+    throw new ImageBuildError(
+      `unknown image ${unknown.join(', ')}${valkey}; known: ${IMAGE_SPECS.map((s) => s.name).join(', ')}`,
+    );
+  }
+  return IMAGE_SPECS.filter((s) => only.some((o) => o === s.name || o.startsWith(`${s.repository}:`)));
+}
+
+async function tagOf(spec: ImageSpec): Promise<{ tag: string; debianVersion?: string }> {
+  if ('fixed' in spec.tag) return { tag: spec.tag.fixed };
+  const versions = await installedVersions([spec.tag.debianPackage]);
+  const debianVersion = versions.get(spec.tag.debianPackage) ?? '';
+  return { tag: upstreamVersion(debianVersion) + spec.tag.suffix, debianVersion };
+}
+
+// Labels that record where each file came from: "package=version" of every Debian package used.
+async function debianProvenance(files: readonly CopiedFile[]): Promise<{ label: string; listing: string }> {
+  const owners = await owningPackages(files.map((f) => f.from));
+  const packages = new Set<string>();
+  for (const owner of owners.values()) {
+    for (const p of owner?.split(', ') ?? []) packages.add(p.replace(/:.*$/, ''));
+  }
+  const versions = await installedVersions([...packages]);
+  const label = [...versions].map(([p, v]) => `${p}=${v}`).sort().join(' ');
+  const listing = files
+    .map((f) => {
+      const owner = owners.get(f.from)?.replace(/:[a-z0-9]+/g, '');
+      const version = owner ? versions.get(owner.split(', ')[0] ?? '') : undefined;
+      return `${f.to}\t${f.from}\t${owner ? `${owner} ${version ?? ''}` : '(no package)'}\n`;
+    })
+    .join('');
+  return { label, listing };
+}
+
+interface Context {
+  outDir: string;
+  hasher: FileHasher;
+  builder: string;
+  compiler: () => Promise<string>;
+}
+
+async function buildOne(
+  spec: ImageSpec,
+  tag: { tag: string; debianVersion?: string },
+  ctx: Context,
+): Promise<{ image: BuiltImage; cached: boolean }> {
+  const reference = `${spec.repository}:${tag.tag}`;
+  const inputs = await resolveInputs(spec);
+  const key = cacheKey({
+    builder: ctx.builder,
+    spec,
+    reference,
+    files: await Promise.all(inputs.files.map(async (f) => [f.to, f.from, await ctx.hasher.hash(f.from)])),
+    programs: await Promise.all(
+      inputs.programs.map(async (p) => [p.to, await ctx.hasher.hash(p.source), await ctx.compiler()]),
+    ),
+  });
+
+  const tarball = path.join(ctx.outDir, `${spec.name}.oci.tar`);
+  const stampFile = path.join(ctx.outDir, `${spec.name}.stamp.json`);
+  const stamp = await readStamp(stampFile);
+  const tarballThere = await fs.stat(tarball).then(
+    () => true,
+    () => false,
+  );
+  if (stamp?.key === key && stamp.reference === reference && tarballThere) {
+    return { image: { name: reference, tarball, digest: stamp.digest }, cached: true };
+  }
+
+  await fs.rm(stampFile, { force: true });
+  const workDir = path.join(ctx.outDir, spec.name);
+  const compiledDir = path.join(workDir, 'compiled');
+  await fs.rm(compiledDir, { recursive: true, force: true });
+  const files = [...inputs.files];
+  for (const program of inputs.programs) {
+    await fs.mkdir(compiledDir, { recursive: true });
+    const output = path.join(compiledDir, path.basename(program.to));
+    await compileStatic(program.source, output);
+    files.push({ to: program.to, from: output, executable: true });
+  }
+  const rootfs = rootfsDir(ctx.outDir, spec);
+  await assembleRootfs(spec, files, rootfs);
+
+  const provenance = await debianProvenance(files);
+  await fs.writeFile(path.join(workDir, 'files.tsv'), provenance.listing);
+  const labels: Record<string, string> = {
+    'org.opencontainers.image.title': spec.name,
+    'org.opencontainers.image.version': tag.tag,
+    ...(tag.debianVersion && {
+      'org.opencontainers.image.description': `built from Debian package version ${tag.debianVersion}`,
+    }),
+    'local.redis-charts.debian-packages': provenance.label,
+  };
+  const manifest = await writeOciTarball({
+    rootfs,
+    owned: ownedPaths(spec),
+    image: { reference, tag: tag.tag, config: spec.config, labels },
+    workDir,
+    tarball,
+  });
+  await writeStamp(stampFile, { key, reference, digest: manifest.digest });
+  return { image: { name: reference, tarball, digest: manifest.digest }, cached: false };
+}
+
+export async function buildImages(opts: BuildOptions): Promise<BuiltImage[]> {
+  const specs = select(opts.only);
+  const log = opts.log ?? (() => {});
+  const outDir = path.resolve(opts.outDir);
+  await fs.mkdir(outDir, { recursive: true });
+  const hasher = new FileHasher();
+  let compiler: Promise<string> | undefined;
+  const ctx: Context = {
+    outDir,
+    hasher,
+    builder: await builderHash(hasher),
+    compiler: () => (compiler ??= compilerVersion()),
+  };
+
+  const built: BuiltImage[] = [];
+  const failures: string[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const start = performance.now();
+    const progress = `image ${i + 1} of ${specs.length}`;
+    let name = spec.repository;
+    try {
+      const tag = await tagOf(spec);
+      name = `${spec.repository}:${tag.tag}`;
+      const { image, cached } = await buildOne(spec, tag, ctx);
+      const seconds = ((performance.now() - start) / 1000).toFixed(1);
+      log(`${progress}: ${name} (${cached ? 'cached' : `built in ${seconds} s`})`);
+      built.push(image);
+    } catch (e) {
+      const message = `${name}: ${(e as Error).message}`;
+      log(`${progress}: FAILED ${message}`);
+      failures.push(message);
+    }
+  }
+  if (failures.length > 0) {
+    throw new ImagesNotBuiltError(`${failures.length} image(s) not built:\n${failures.join('\n')}`, built);
+  }
+  return built;
+}

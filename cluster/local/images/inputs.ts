@@ -1,0 +1,89 @@
+// Resolves a spec to the host files that go into its image: the listed files, the shared libraries of the ELF
+// ones, busybox and data files. Also what the cache key hashes, so it must stay cheap (no package queries).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ImageBuildError, run } from './exec.ts';
+import { isElf, sharedLibraries } from './ldd.ts';
+import { MODULE_DIR, type ImageSpec } from './specs.ts';
+
+export const BUSYBOX = '/bin/busybox';
+
+export interface CopiedFile {
+  /** Path inside the image. */
+  to: string;
+  /** Host path whose content is copied (symlinks followed). */
+  from: string;
+  /** Made executable whatever the host file's mode (scripts of this repo, compiled programs). */
+  executable?: boolean;
+}
+
+export interface CProgram {
+  to: string;
+  source: string;
+}
+
+export interface ImageInputs {
+  files: CopiedFile[];
+  /** Compiled at build time, then copied like files. */
+  programs: CProgram[];
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function requireFile(file: string, hint: string): Promise<void> {
+  if (!(await exists(file))) throw new ImageBuildError(`missing ${file}: ${hint}`);
+}
+
+export async function resolveInputs(spec: ImageSpec): Promise<ImageInputs> {
+  const files = new Map<string, CopiedFile>();
+  const add = (to: string, from: string, executable?: boolean) => {
+    if (!files.has(to)) files.set(to, { to, from, ...(executable && { executable }) });
+  };
+  const programs: CProgram[] = [];
+  const elves: string[] = [];
+
+  for (const { to, from } of spec.files) {
+    switch (from.kind) {
+      case 'debian':
+        await requireFile(from.path, `apt-get install -y ${from.package}`);
+        add(to, from.path);
+        if (await isElf(from.path)) elves.push(from.path);
+        break;
+      case 'local':
+        add(to, path.join(MODULE_DIR, from.path), true);
+        break;
+      case 'prebuilt':
+        await requireFile(from.path, `build it with \`${from.setup}\``);
+        add(to, from.path);
+        if (await isElf(from.path)) elves.push(from.path);
+        break;
+      case 'c-program':
+        programs.push({ to, source: path.join(MODULE_DIR, from.path) });
+        break;
+    }
+  }
+  if (spec.busyboxApplets) {
+    await requireFile(BUSYBOX, 'apt-get install -y busybox-static');
+    add(BUSYBOX, BUSYBOX);
+    elves.push(BUSYBOX);
+  }
+  for (const libs of await Promise.all(elves.map(sharedLibraries))) {
+    for (const lib of libs) add(lib, lib);
+  }
+  for (const file of spec.hostDataFiles ?? []) {
+    if (await exists(file)) add(file, file);
+  }
+  return { files: [...files.values()].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)), programs };
+}
+
+/** The applets the host's busybox has. */
+export async function busyboxApplets(): Promise<Set<string>> {
+  const r = await run(BUSYBOX, ['--list']);
+  if (r.code !== 0) throw new ImageBuildError(`${BUSYBOX} --list failed: apt-get install -y busybox-static`);
+  return new Set(r.stdout.split('\n').filter(Boolean));
+}

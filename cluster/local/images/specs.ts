@@ -1,0 +1,226 @@
+// The images the local cluster runs, built from this machine's Debian packages. Each mirrors its official
+// image's user, binary paths and entrypoint, under an honest local name.
+// Valkey has no image here: Debian bookworm ships no valkey package, and redis binaries under valkey names
+// would be a fake.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REGISTRY = 'redis-charts.local';
+export const MODULE_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(MODULE_DIR, '../../..');
+export const COREDNS_BINARY = path.join(REPO_ROOT, '.tools/cluster/bin/coredns');
+
+/** Where a file of the image comes from. ELF files also bring the shared libraries `ldd` lists. */
+export type Source =
+  /** A file of an installed Debian package (its provenance is recorded with `dpkg -S`). */
+  | { kind: 'debian'; package: string; path: string }
+  /** A file next to this module (entrypoint scripts). */
+  | { kind: 'local'; path: string }
+  /** A C program next to this module, compiled with `gcc -Os -static` at build time. */
+  | { kind: 'c-program'; path: string }
+  /** A binary built by another step of the project. */
+  | { kind: 'prebuilt'; path: string; setup: string };
+
+export interface ImageFile {
+  /** Absolute path inside the image. */
+  to: string;
+  from: Source;
+}
+
+export interface ImageUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+export interface ImageDir {
+  path: string;
+  mode: number;
+  /** Name of one of the image's users; root when absent. */
+  owner?: string;
+}
+
+export interface ImageConfig {
+  /** "uid:gid", numeric so that kubelet's runAsNonRoot check can verify it. */
+  user: string;
+  entrypoint: string[];
+  cmd?: string[];
+  env: string[];
+  workingDir?: string;
+  stopSignal?: string;
+  /** e.g. "6379/tcp" */
+  exposedPorts?: string[];
+}
+
+export interface ImageSpec {
+  /** Short name, accepted by `buildImages({ only })` like the full reference. */
+  name: string;
+  repository: string;
+  /** The tag: a fixed one, or the upstream version of an installed Debian package plus a suffix. */
+  tag: { fixed: string } | { debianPackage: string; suffix: string };
+  files: ImageFile[];
+  links?: { path: string; target: string }[];
+  /** Adds /bin/busybox and symlinks for these applets (a shell for the chart scripts and probes). */
+  busyboxApplets?: readonly string[];
+  /** Host files copied to the same path when the host has them (CA bundle). */
+  hostDataFiles?: string[];
+  /** Besides root and nobody. */
+  users: ImageUser[];
+  dirs?: ImageDir[];
+  config: ImageConfig;
+}
+
+const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+// Commands the chart scripts (charts/*/files/*.sh, the templates' command/args and probes) call, besides shell
+// builtins and the engine binaries: awk cat chmod cp cut date grep gunzip gzip head ls mkdir mv rm sed sha1sum
+// sha256sum sleep sort tail timeout tr uniq wc. The rest is what a person debugging a pod reaches for.
+export const SCRIPT_APPLETS = [
+  'awk', 'cat', 'chmod', 'cp', 'cut', 'date', 'grep', 'gunzip', 'gzip', 'head', 'ls', 'mkdir', 'mv', 'rm', 'sed',
+  'sh', 'sha1sum', 'sha256sum', 'sleep', 'sort', 'tail', 'timeout', 'tr', 'uniq', 'wc',
+] as const;
+
+export const BUSYBOX_APPLETS = [
+  ...SCRIPT_APPLETS,
+  '[', '[[', 'ash', 'basename', 'chgrp', 'chown', 'cmp', 'df', 'diff', 'dirname', 'du', 'echo', 'egrep', 'env',
+  'expr', 'false', 'fgrep', 'find', 'free', 'hostname', 'id', 'kill', 'less', 'ln', 'md5sum', 'mktemp', 'nc',
+  'nproc', 'nslookup', 'od', 'printf', 'ps', 'pwd', 'readlink', 'realpath', 'rmdir', 'seq', 'stat', 'tac', 'tar',
+  'tee', 'test', 'top', 'touch', 'true', 'uname', 'usleep', 'vi', 'which', 'whoami', 'xargs', 'yes', 'zcat',
+] as const;
+
+// Debian's redis-server, redis-sentinel and redis-check-aof are the same program as redis-check-rdb, which picks
+// its mode from argv[0]; the official image has the same layout (one redis-server file, symlinks to it).
+const redisTools = (file: string, to: string): ImageFile => ({
+  to,
+  from: { kind: 'debian', package: 'redis-tools', path: `/usr/bin/${file}` },
+});
+const REDIS_SERVER = redisTools('redis-check-rdb', '/usr/local/bin/redis-server');
+const REDIS_CLI = redisTools('redis-cli', '/usr/local/bin/redis-cli');
+const REDIS_BENCHMARK = redisTools('redis-benchmark', '/usr/local/bin/redis-benchmark');
+
+export const IMAGE_SPECS: readonly ImageSpec[] = [
+  {
+    name: 'redis',
+    repository: `${REGISTRY}/redis`,
+    tag: { debianPackage: 'redis-server', suffix: '-debian12' },
+    files: [
+      REDIS_SERVER,
+      REDIS_CLI,
+      REDIS_BENCHMARK,
+      { to: '/usr/local/bin/docker-entrypoint.sh', from: { kind: 'local', path: 'entrypoints/redis.sh' } },
+    ],
+    links: ['redis-sentinel', 'redis-check-rdb', 'redis-check-aof'].map((n) => ({
+      path: `/usr/local/bin/${n}`,
+      target: 'redis-server',
+    })),
+    busyboxApplets: BUSYBOX_APPLETS,
+    users: [{ name: 'redis', uid: 999, gid: 999, home: '/home/redis' }],
+    dirs: [{ path: '/data', mode: 0o755, owner: 'redis' }],
+    config: {
+      // The official image starts as root and drops to redis in its entrypoint; ours starts as redis.
+      user: '999:999',
+      entrypoint: ['docker-entrypoint.sh'],
+      cmd: ['redis-server'],
+      env: [PATH_ENV],
+      workingDir: '/data',
+      exposedPorts: ['6379/tcp'],
+    },
+  },
+  {
+    name: 'redis_exporter',
+    repository: `${REGISTRY}/redis_exporter`,
+    tag: { debianPackage: 'prometheus-redis-exporter', suffix: '-debian12' },
+    files: [
+      {
+        to: '/redis_exporter',
+        from: { kind: 'debian', package: 'prometheus-redis-exporter', path: '/usr/bin/prometheus-redis-exporter' },
+      },
+    ],
+    hostDataFiles: [CA_BUNDLE],
+    users: [{ name: 'redis_exporter', uid: 59000, gid: 59000, home: '/nonexistent' }],
+    config: { user: '59000:59000', entrypoint: ['/redis_exporter'], env: [PATH_ENV], exposedPorts: ['9121/tcp'] },
+  },
+  {
+    name: 'haproxy',
+    repository: `${REGISTRY}/haproxy`,
+    tag: { debianPackage: 'haproxy', suffix: '-debian12' },
+    files: [
+      { to: '/usr/local/sbin/haproxy', from: { kind: 'debian', package: 'haproxy', path: '/usr/sbin/haproxy' } },
+      { to: '/usr/local/bin/docker-entrypoint.sh', from: { kind: 'local', path: 'entrypoints/haproxy.sh' } },
+    ],
+    busyboxApplets: BUSYBOX_APPLETS,
+    users: [{ name: 'haproxy', uid: 99, gid: 99, home: '/var/lib/haproxy' }],
+    dirs: [
+      { path: '/usr/local/etc/haproxy', mode: 0o755 },
+      { path: '/var/lib/haproxy', mode: 0o755, owner: 'haproxy' },
+    ],
+    config: {
+      user: '99:99',
+      entrypoint: ['docker-entrypoint.sh'],
+      cmd: ['haproxy', '-f', '/usr/local/etc/haproxy/haproxy.cfg'],
+      env: [PATH_ENV],
+      workingDir: '/var/lib/haproxy',
+      stopSignal: 'SIGUSR1',
+    },
+  },
+  {
+    name: 'rclone',
+    repository: `${REGISTRY}/rclone`,
+    tag: { debianPackage: 'rclone', suffix: '-debian12' },
+    files: [{ to: '/usr/local/bin/rclone', from: { kind: 'debian', package: 'rclone', path: '/usr/bin/rclone' } }],
+    // The backup and restore steps run shell scripts in this image.
+    busyboxApplets: BUSYBOX_APPLETS,
+    hostDataFiles: [CA_BUNDLE],
+    users: [],
+    dirs: [
+      { path: '/config', mode: 0o755 },
+      { path: '/data', mode: 0o755 },
+    ],
+    config: {
+      user: '0:0',
+      entrypoint: ['rclone'],
+      env: [PATH_ENV, 'XDG_CONFIG_HOME=/config'],
+      workingDir: '/data',
+    },
+  },
+  {
+    name: 'pause',
+    repository: `${REGISTRY}/pause`,
+    tag: { fixed: '3.10-local' },
+    files: [{ to: '/pause', from: { kind: 'c-program', path: 'pause.c' } }],
+    users: [],
+    config: { user: '65535:65535', entrypoint: ['/pause'], env: [PATH_ENV] },
+  },
+  {
+    name: 'coredns',
+    repository: `${REGISTRY}/coredns`,
+    tag: { fixed: '1.12.4-local' },
+    files: [{ to: '/coredns', from: { kind: 'prebuilt', path: COREDNS_BINARY, setup: 'npm run setup:cluster' } }],
+    hostDataFiles: [CA_BUNDLE],
+    users: [{ name: 'nonroot', uid: 65532, gid: 65532, home: '/home/nonroot' }],
+    dirs: [{ path: '/home/nonroot', mode: 0o700, owner: 'nonroot' }],
+    config: {
+      user: '65532:65532',
+      entrypoint: ['/coredns'],
+      env: [PATH_ENV, `SSL_CERT_FILE=${CA_BUNDLE}`],
+      exposedPorts: ['53/tcp', '53/udp'],
+    },
+  },
+  {
+    name: 'redis-tools',
+    repository: `${REGISTRY}/redis-tools`,
+    tag: { debianPackage: 'redis-tools', suffix: '-debian12' },
+    files: [REDIS_CLI, REDIS_BENCHMARK],
+    busyboxApplets: BUSYBOX_APPLETS,
+    users: [{ name: 'app', uid: 1000, gid: 1000, home: '/home/app' }],
+    dirs: [{ path: '/home/app', mode: 0o755, owner: 'app' }],
+    config: {
+      user: '1000:1000',
+      entrypoint: ['/bin/sh'],
+      env: [PATH_ENV, 'HOME=/home/app'],
+      workingDir: '/home/app',
+    },
+  },
+];
