@@ -87,7 +87,7 @@ function timedSteps(log: Log) {
 
 function writeNodeFiles(layout: ClusterLayout, node: NodeLayout): void {
   const p = nodePaths(node);
-  for (const dir of [dirOf(p.containerdConfig), p.cniConfDir, p.cniDataDir, p.kubeletDir, p.netpolDir]) mkdirSync(dir, { recursive: true });
+  for (const dir of [dirOf(p.containerdConfig), p.cniConfDir, p.cniDataDir, p.kubeletDir, p.netpolDir, p.podLogsDir]) mkdirSync(dir, { recursive: true });
   writeFileSync(p.containerdConfig, containerdConfig(node));
   writeFileSync(join(p.cniConfDir, '10-redis-charts.conflist'), cniConfig(node));
   writeFileSync(p.kubeletConfig, kubeletConfig(layout, node));

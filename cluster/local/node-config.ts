@@ -20,6 +20,7 @@ export function nodePaths(node: NodeLayout) {
     kubeProxyKubeconfig: join(node.dir, 'kube-proxy.kubeconfig'),
     resolvConf: join(node.dir, 'resolv.conf'),
     netpolDir: join(node.dir, 'netpol'),
+    podLogsDir: join(node.dir, 'pod-logs'),
   };
 }
 
@@ -111,6 +112,8 @@ export function kubeletConfig(layout: ClusterLayout, node: NodeLayout): string {
     nodeStatusUpdateFrequency: '4s',
     shutdownGracePeriod: '0s',
     containerLogMaxSize: '10Mi',
+    // Each kubelet removes log directories of pods it does not run: nodes sharing /var/log/pods delete each other's.
+    podLogsDir: nodePaths(node).podLogsDir,
   });
 }
 

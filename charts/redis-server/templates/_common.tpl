@@ -65,8 +65,12 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* Engine image and binaries. */}}
 {{- define "rc.image" -}}
-{{- $img := index .Values.global.images .Values.global.engine -}}
-{{- printf "%s:%s" $img.repository $img.tag -}}
+{{- include "rc.imageRef" (dict "ctx" . "image" (index .Values.global.images .Values.global.engine)) -}}
+{{- end -}}
+{{/* Any image ({repository, tag}) behind the optional global registry mirror. */}}
+{{- define "rc.imageRef" -}}
+{{- $registry := .ctx.Values.global.imageRegistry -}}
+{{- if $registry }}{{ printf "%s/%s:%s" $registry .image.repository .image.tag }}{{ else }}{{ printf "%s:%s" .image.repository .image.tag }}{{ end -}}
 {{- end -}}
 {{- define "rc.bin" -}}{{ if eq .ctx.Values.global.engine "valkey" }}valkey-{{ .name }}{{ else }}redis-{{ .name }}{{ end }}{{- end -}}
 

@@ -23,7 +23,7 @@ scrapes it (data nodes authenticate as `user`; sentinels only know `requirepass`
 - pod: {{ printf "%s-%d" (include "rc.sentinelName" $ctx) $i }}
   component: sentinel
   address: {{ printf "%s:%d" (include "rc.sentinelPodFqdn" (dict "ctx" $ctx "index" $i)) (int $ctx.Values.global.topology.sentinelPort) }}
-  port: sentinel-metrics
+  port: sentinel-metric
 {{- end }}
 {{- end }}
 {{- range .Values.targets }}

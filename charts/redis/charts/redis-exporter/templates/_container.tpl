@@ -4,7 +4,7 @@ One exporter container in multi-target mode: it scrapes nothing by itself (empty
 */}}
 {{- define "exporter.container" -}}
 {{- $v := .ctx.Values -}}
-image: {{ printf "%s:%s" $v.image.repository $v.image.tag | quote }}
+image: {{ include "rc.imageRef" (dict "ctx" .ctx "image" $v.image) | quote }}
 imagePullPolicy: {{ $v.global.images.pullPolicy }}
 args:
   - {{ printf "--web.listen-address=:%d" (int .port) | quote }}

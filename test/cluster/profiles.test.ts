@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { localImageValues } from '../../cluster/local/chart-images.ts';
+import { runChecked } from '../../cluster/local/exec.ts';
+import { buildImages } from '../../cluster/local/images/index.ts';
+import { toolsDir } from '../../cluster/local/tools.ts';
+import { UMBRELLA_DIR } from '../../generator/paths.ts';
+import { profileFile } from '../scenarios/scenario.ts';
+import { helmBinary, type HelmMajor } from '../../generator/toolchain/tools.ts';
+import { kubectl, localCluster } from '../support/local-cluster.ts';
+
+/**
+ * Every profile, as a user installs it: `helm upgrade --install --wait` on the local cluster (a real API server, which
+ * validates every object), then `helm test`, on Helm 3 and on Helm 4. Images come from the local build through the
+ * charts' registry override, as from a private mirror.
+ */
+const PROFILES = ['dev', 'exporter', 'ha-production'];
+const HELMS: HelmMajor[] = [4, 3];
+
+describe('every profile installs on the local cluster and passes helm test', function () {
+  this.timeout(900_000);
+  let kubeconfig = '';
+  let imagesValues = '';
+  let dir = '';
+
+  before(async function () {
+    this.timeout(900_000);
+    kubeconfig = (await localCluster()).kubeconfig;
+    dir = mkdtempSync(join(tmpdir(), 'redis-charts-profiles-'));
+    imagesValues = join(dir, 'local-images.yaml');
+    writeFileSync(imagesValues, stringify(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') }))));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const major of HELMS) {
+    for (const profile of PROFILES) {
+      it(`${profile} on Helm ${major}`, async () => {
+        const helm = (args: string[]) => runChecked(helmBinary(major), [...args, '--kubeconfig', kubeconfig]);
+        const release = profile.replace(/-production$/, '');
+        const namespace = `${release}-helm${major}`;
+        const started = Date.now();
+        await helm(['upgrade', '--install', release, UMBRELLA_DIR, '-f', profileFile(profile), '-f', imagesValues,
+          '--namespace', namespace, '--create-namespace', '--wait', '--timeout', '10m']);
+        const installSeconds = (Date.now() - started) / 1000;
+        const pods = JSON.parse(await kubectl(['get', 'pods', '-n', namespace, '-o', 'json'])).items as any[];
+        expect(pods.length).to.be.greaterThan(0);
+        for (const pod of pods) expect(pod.status.conditions?.find((c: any) => c.type === 'Ready')?.status, pod.metadata.name).to.equal('True');
+        const tested = await helm(['test', release, '--namespace', namespace, '--logs', '--timeout', '5m']);
+        expect(tested).to.match(/Phase:\s+Succeeded/);
+        console.log(`      ${profile} (Helm ${major}): ready in ${installSeconds.toFixed(1)} s, ${pods.length} pods; helm test passed`);
+        await helm(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m']);
+        await kubectl(['delete', 'namespace', namespace, '--wait=false']);
+      });
+    }
+  }
+});
