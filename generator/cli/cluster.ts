@@ -1,14 +1,16 @@
+import { KUBERNETES_VERSION } from '../../cluster/local/layout.ts';
 import { clusterStatus, startCluster, stopCluster } from '../../cluster/local/lifecycle.ts';
 import { parse, UsageError, type Command } from './command.ts';
 
-export const DEFAULT_LOCAL_CLUSTER = 'local';
+/** The local cluster `cluster up` and `up` use; REDIS_CHARTS_LOCAL_CLUSTER names another (tests run their own). */
+export const DEFAULT_LOCAL_CLUSTER = process.env['REDIS_CHARTS_LOCAL_CLUSTER'] || 'local';
 
 export const clusterCommand: Command = {
   name: 'cluster',
   summary: 'the local Kubernetes cluster on this machine: up, down, status',
   help: `Usage: redis-charts cluster up|down|status [--name NAME]
 
-The local cluster is real Kubernetes (${'v1.34'}) built on this machine from upstream Go modules: etcd, the API server,
+The local cluster is real Kubernetes (${KUBERNETES_VERSION}) built on this machine from upstream Go modules: etcd, the API server,
 controller manager and scheduler, one control-plane node and three workers (each its own network namespace with
 containerd, kubelet, kube-proxy and a NetworkPolicy enforcer), CoreDNS and a default StorageClass. Linux and root.
 

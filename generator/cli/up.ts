@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { chooseTarget, localTarget, type Target } from './target.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { localImageValues } from '../../cluster/local/chart-images.ts';
-import { startCluster, stopCluster } from '../../cluster/local/lifecycle.ts';
+import { clusterStatus, startCluster, stopCluster } from '../../cluster/local/lifecycle.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
 import { applySets, SetSyntaxError } from '../profiles/set-values.ts';
 import { validateProfileText } from '../profiles/validate.ts';
@@ -131,7 +131,17 @@ async function upOnNewLocalCluster(profile: string, release: string, namespace: 
     console.log(`local cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await deploy(localTarget(DEFAULT_LOCAL_CLUSTER), profile, release, namespace);
     console.log(`\nPress Ctrl-C (or run \`redis-charts cluster down\`) to remove the release and the cluster.`);
-    await new Promise<never>(() => {});
+    // The cluster runs in its own supervisor process; this one waits for Ctrl-C, or for `cluster down` elsewhere.
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (!clusterStatus().some((c) => c.name === DEFAULT_LOCAL_CLUSTER && c.phase === 'ready')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 2000);
+    });
+    console.log(`the local cluster ${DEFAULT_LOCAL_CLUSTER} was stopped`);
+    return 0;
     return 0;
   } catch (e) {
     await stop();
