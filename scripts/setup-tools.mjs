@@ -249,6 +249,20 @@ async function toolVersions() {
   );
 }
 
+// yamale, which chart-testing runs to check each Chart.yaml, pinned, in its own virtualenv under .tools/.
+const YAMALE = 'yamale==6.1.0';
+async function ensureYamale() {
+  const venv = path.join(repoRoot, '.tools', 'ct', 'venv');
+  const stamp = path.join(venv, 'installed.txt');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === YAMALE) return;
+  console.log(`installing ${YAMALE} (for chart-testing) into .tools/ct/venv`);
+  const made = await $({ nothrow: true })`python3 -m venv ${venv} && ${path.join(venv, 'bin', 'pip')} install --quiet ${YAMALE}`;
+  if (made.exitCode !== 0) {
+    throw new SetupError(`yamale: could not install ${YAMALE}:\n${lastLines(made.stderr)}\n  fix: apt-get install -y python3-venv, check access to PyPI, then rerun \`npm run setup\``);
+  }
+  fs.writeFileSync(stamp, YAMALE);
+}
+
 // The local Kubernetes cluster's binaries, from the Go modules in cluster/build (cached: a no-op when up to date).
 async function buildLocalCluster() {
   const result = await $({ nothrow: true, quiet: false, stdio: 'inherit' })`node ${path.join(repoRoot, 'scripts', 'build-cluster.mjs')}`;
@@ -271,6 +285,7 @@ try {
   await ensureNetnsWorks();
   await ensureHelm();
   await buildLocalCluster();
+  await ensureYamale();
   const helms = HELM_PINS.map((pin) => `helm ${pin.helmVersion}`);
   console.log(`tools ready: ${[...helms, ...(await toolVersions())].join(', ')}`);
 } catch (error) {

@@ -28,7 +28,14 @@ Examples:
     switch (positionals[0]) {
       case 'up': {
         const started = Date.now();
+        // Ctrl-C while it starts removes what was started; once it is up, the cluster no longer depends on this process.
+        const interrupt = () => {
+          console.log(`\ninterrupted: removing the local cluster ${name}...`);
+          void stopCluster(name).then(() => process.exit(130));
+        };
+        process.once('SIGINT', interrupt);
         const cluster = await startCluster({ name, log: (line) => console.log(`  ${line}`) });
+        process.off('SIGINT', interrupt);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         console.log(cluster.reused ? `local cluster ${name} is already running` : `local cluster ${name} is ready in ${seconds} s`);
         console.log(`KUBECONFIG=${cluster.kubeconfig}`);

@@ -6,28 +6,10 @@ import { Redis } from 'ioredis';
 import { clusterLayout } from '../../cluster/local/layout.ts';
 import { readState } from '../../cluster/local/state.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
+import { waitForOutput } from '../support/cli.ts';
 
 const CLI = path.join(REPO_ROOT, 'bin', 'redis-charts.js');
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (pattern.test(out)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`up exited with ${code}:\n${out}`));
-    });
-  });
-}
 
 /** README's main job: with no Kubernetes context, `up` starts the local cluster, deploys, prints how to connect. */
 describe('redis-charts up with no Kubernetes context (the README\'s main job)', function () {

@@ -3,23 +3,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { REPO_ROOT } from '../../generator/paths.ts';
+import { waitForOutput } from '../support/cli.ts';
 
 const CLI = path.join(REPO_ROOT, 'bin', 'redis-charts.js');
 
-/** Resolves with everything printed once `pattern` appears (or rejects when the process ends first). */
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (pattern.test(out)) { clearTimeout(timer); resolve(out); }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`up exited with ${code}:\n${out}`)); });
-  });
-}
 
 const netnsOf = (pid: number) => execFileSync('ip', ['netns', 'list']).toString().split('\n').filter((l) => l.includes(`-${pid}-`));
 

@@ -1,5 +1,5 @@
 // Runs the redis-charts CLI as a user would: a separate `node bin/redis-charts.js` process.
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '../../generator/paths.ts';
 
@@ -17,5 +17,20 @@ export function runCli(args: string[], cwd = REPO_ROOT): Promise<CliResult> {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+/** Resolves with everything printed once `pattern` appears (or rejects when the process ends first). */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (pattern.test(out)) { clearTimeout(timer); resolve(out); }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`up exited with ${code}:\n${out}`)); });
   });
 }

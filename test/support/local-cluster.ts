@@ -1,4 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { localImageValues } from '../../cluster/local/chart-images.ts';
+import { buildImages } from '../../cluster/local/images/index.ts';
 import { startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
+import { toolsDir } from '../../cluster/local/tools.ts';
+import { KindCluster } from '../../generator/cluster/kind/index.ts';
 import { runChecked } from '../../cluster/local/exec.ts';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
 
@@ -33,4 +41,13 @@ export async function stopLocalCluster(): Promise<void> {
 export async function kubectl(args: readonly string[], input?: string): Promise<string> {
   const running = await localCluster();
   return runChecked(clusterBinaries().kube, ['kubectl', '--kubeconfig', running.kubeconfig, ...args], input === undefined ? {} : { input });
+}
+
+/** The scenario driver (helm + client-node) on the test cluster, with the locally built images and direct addresses. */
+export async function localKubeCluster(): Promise<KindCluster> {
+  const running = await localCluster();
+  const dir = mkdtempSync(join(tmpdir(), 'redis-charts-local-values-'));
+  const imagesValues = join(dir, 'local-images.yaml');
+  writeFileSync(imagesValues, stringify(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') }))));
+  return new KindCluster({ kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000 });
 }

@@ -16,6 +16,12 @@ export interface KindClusterOptions {
   clusterName?: string;
   /** Another kubeconfig context (any cluster, not only kind). */
   context?: string;
+  /** A kubeconfig file instead of the default ($KUBECONFIG, ~/.kube/config). */
+  kubeconfig?: string;
+  /** Values files every install gets after the profile, e.g. the image overrides of a registry mirror. */
+  valuesFiles?: string[];
+  /** Pod and Service addresses are reachable from this machine (the local cluster): no port-forwards. */
+  directAccess?: boolean;
   chartDir?: string;
   clusterDomain?: string;
   timeoutMs?: number;
@@ -43,7 +49,7 @@ export class KindCluster implements Cluster {
   constructor(private readonly o: KindClusterOptions = {}) {
     this.runner = o.runner ?? new CommandRunner('real', { binaries: { helm: userHelm() } });
     this.context = o.context ?? `kind-${o.clusterName ?? process.env['REDIS_CHARTS_KIND_CLUSTER'] ?? DEFAULT_KIND_CLUSTER}`;
-    this.kube = new Kube(this.runner, this.context);
+    this.kube = new Kube(this.runner, this.context, o.kubeconfig);
     this.chartDir = o.chartDir ?? UMBRELLA_DIR;
     this.timeoutMs = o.timeoutMs ?? 600_000;
   }
@@ -65,7 +71,7 @@ export class KindCluster implements Cluster {
     try {
       const overrides = path.join(dir, 'overrides.yaml');
       fs.writeFileSync(overrides, stringify(o.values ?? {}));
-      const valuesArgs = [...o.valuesFiles.flatMap((f) => ['-f', f]), '-f', overrides];
+      const valuesArgs = [...o.valuesFiles, ...(this.o.valuesFiles ?? []), overrides].flatMap((f) => ['-f', f]);
       await this.helm([
         'upgrade', '--install', o.release, this.chartDir, ...valuesArgs,
         ...(o.wait === false ? [] : ['--wait', '--timeout', `${Math.ceil(timeoutMs / 1000)}s`]),
@@ -82,6 +88,7 @@ export class KindCluster implements Cluster {
       runner: this.runner,
       kube: this.kube,
       clusterDomain: this.o.clusterDomain ?? 'cluster.local',
+      directAccess: this.o.directAccess ?? false,
       defaultTimeoutMs: timeoutMs,
       helmUninstall: async () => {
         this.releases.delete(release);
@@ -107,6 +114,7 @@ export class KindCluster implements Cluster {
   }
 
   private helm(args: string[], namespace: string, opts: CommandOptions = {}) {
-    return this.runner.command('helm', [...args, '--namespace', namespace, '--kube-context', this.context], opts);
+    const target = [...(this.o.kubeconfig ? ['--kubeconfig', this.o.kubeconfig] : []), '--kube-context', this.context];
+    return this.runner.command('helm', [...args, '--namespace', namespace, ...target], opts);
   }
 }

@@ -21,13 +21,14 @@ function isConflict(e: unknown): boolean {
 export class Kube {
   private kc: k8s.KubeConfig | undefined;
 
-  constructor(private readonly runner: CommandRunner, readonly context: string) {}
+  constructor(private readonly runner: CommandRunner, readonly context: string, private readonly kubeconfig?: string) {}
 
   /** Loaded on first real call: a dry run needs no kubeconfig. */
   config(): k8s.KubeConfig {
     if (!this.kc) {
       const kc = new k8s.KubeConfig();
-      kc.loadFromDefault();
+      if (this.kubeconfig) kc.loadFromFile(this.kubeconfig);
+      else kc.loadFromDefault();
       if (!kc.getContexts().some((c) => c.name === this.context)) {
         throw new Error(`kubeconfig has no context ${this.context}: create the cluster with \`kind create cluster\` or set KUBECONFIG`);
       }

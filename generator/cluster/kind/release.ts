@@ -15,6 +15,8 @@ export interface KindReleaseDeps {
   helmUninstall: () => Promise<void>;
   clusterDomain: string;
   defaultTimeoutMs: number;
+  /** Pod and Service addresses are reachable from this machine: endpoints are the addresses themselves. */
+  directAccess: boolean;
 }
 
 const byKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m['kind'] === kind);
@@ -98,7 +100,17 @@ export class KindRelease implements Release {
     return this.kube.logs(this.namespace, pod, name, opts.previous ?? false);
   }
 
-  endpoint(target: { pod: string } | { service: string }, port: number): Promise<Endpoint> {
+  async endpoint(target: { pod: string } | { service: string }, port: number): Promise<Endpoint> {
+    if (this.d.directAccess) {
+      if ('pod' in target) {
+        const ip = (await this.kube.readPod(this.namespace, target.pod))?.status?.podIP;
+        if (!ip) throw new Error(`pod ${target.pod} has no address`);
+        return { host: ip, port };
+      }
+      const ip = (await this.kube.readService(this.namespace, target.service)).spec?.clusterIP;
+      if (!ip || ip === 'None') throw new Error(`service ${target.service} has no cluster IP`);
+      return { host: ip, port };
+    }
     if ('pod' in target) return this.forwards.open(this.namespace, `pod/${target.pod}`, port, async () => ({ pod: target.pod, port }));
     return this.forwards.open(this.namespace, `service/${target.service}`, port, () => this.serviceBackend(target.service, port));
   }
@@ -116,8 +128,49 @@ export class KindRelease implements Release {
     return { pod: pod.metadata!.name!, port: named.containerPort };
   }
 
-  /** Every name a client may be told about (pod IP, pod DNS names, Service names) → a local forward. */
+  /**
+   * Every name a client may be told about (pod IP, pod DNS names, Service names) → where to connect. With direct
+   * access a pod keeps its DNS name but gets a new address when it is re-created, so the map is live: a view of the
+   * release's pods refreshed every 500 ms (until uninstall) that ioredis reads synchronously on each connect.
+   */
   async natMap(port: number): Promise<Record<string, Endpoint>> {
+    if (this.d.directAccess) return this.liveNatMap(port);
+    return this.forwardedNatMap(port);
+  }
+
+  private readonly liveMaps = new Set<NodeJS.Timeout>();
+
+  private async liveNatMap(port: number): Promise<Record<string, Endpoint>> {
+    let current: Record<string, Endpoint> = {};
+    const refresh = async () => {
+      const next: Record<string, Endpoint> = {};
+      const ns = this.namespace;
+      for (const p of await this.livePods()) {
+        const ip = p.status?.podIP;
+        if (!ip || !p.metadata?.name) continue;
+        const to = { host: ip, port };
+        const names = [p.metadata.name];
+        if (p.spec?.hostname && p.spec.subdomain) {
+          const short = `${p.spec.hostname}.${p.spec.subdomain}`;
+          names.push(short, `${short}.${ns}`, `${short}.${ns}.svc`, `${short}.${ns}.svc.${this.d.clusterDomain}`);
+        }
+        for (const n of names) next[`${n}:${port}`] = to;
+      }
+      current = next;
+    };
+    await refresh();
+    const timer = setInterval(() => void refresh().catch(() => undefined), 500);
+    timer.unref();
+    this.liveMaps.add(timer);
+    return new Proxy({} as Record<string, Endpoint>, {
+      get: (_target, key) => (typeof key === 'string' ? current[key] : undefined),
+      has: (_target, key) => typeof key === 'string' && key in current,
+      ownKeys: () => Reflect.ownKeys(current),
+      getOwnPropertyDescriptor: (_target, key) => (typeof key === 'string' && key in current ? { value: current[key], enumerable: true, configurable: true } : undefined),
+    });
+  }
+
+  private async forwardedNatMap(port: number): Promise<Record<string, Endpoint>> {
     const map: Record<string, Endpoint> = {};
     const ns = this.namespace;
     for (const p of await this.livePods()) {
@@ -186,6 +239,8 @@ export class KindRelease implements Release {
 
   /** helm uninstall; unless volumes are kept, also the claims of the StatefulSets and the Secrets Helm keeps. */
   async uninstall(opts: { keepVolumes?: boolean } = {}): Promise<void> {
+    for (const timer of this.liveMaps) clearInterval(timer);
+    this.liveMaps.clear();
     await this.forwards.closeAll();
     await this.d.helmUninstall();
     if (opts.keepVolumes) return;

@@ -1,6 +1,9 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { processStart } from '../../../cluster/local/state.ts';
 import { run, runSyncQuiet } from './run.ts';
+
+export { processStart };
 
 /** Everything the sandbox creates is named with these, so a later run can find and remove what a crashed run left. */
 export const STATE_ROOT = '/run/redis-charts-sandbox';
@@ -14,14 +17,6 @@ export interface Owner {
   start: string;
 }
 
-export function processStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
 
 export function currentOwner(): Owner {
   return { pid: process.pid, start: processStart(process.pid) ?? '' };

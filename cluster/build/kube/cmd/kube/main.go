@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	_ "time/tzdata" // CronJob time zones, as the upstream binaries
 
@@ -28,14 +29,14 @@ import (
 )
 
 var components = map[string]func() int{
-	"kube-apiserver":          func() int { return cli.Run(apiserver.NewAPIServerCommand()) },
-	"kube-controller-manager": func() int { return cli.Run(controllermanager.NewControllerManagerCommand()) },
-	"kube-scheduler":          func() int { return cli.Run(scheduler.NewSchedulerCommand()) },
-	"kubelet":                 func() int { return cli.Run(kubelet.NewKubeletCommand(context.Background())) },
-	"kube-proxy":              func() int { return cli.Run(proxy.NewProxyCommand()) },
-	"kubeadm":                 func() int { kubeadmerrors.HandleError(kubeadm.Run()); return 0 },
-	"kubectl":                 runKubectl,
-	"etcd":                    func() int { etcdmain.Main(os.Args); return 0 },
+	"kube-apiserver":           func() int { return cli.Run(apiserver.NewAPIServerCommand()) },
+	"kube-controller-manager":  func() int { return cli.Run(controllermanager.NewControllerManagerCommand()) },
+	"kube-scheduler":           func() int { return cli.Run(scheduler.NewSchedulerCommand()) },
+	"kubelet":                  func() int { return cli.Run(kubelet.NewKubeletCommand(context.Background())) },
+	"kube-proxy":               func() int { return cli.Run(proxy.NewProxyCommand()) },
+	"kubeadm":                  func() int { kubeadmerrors.HandleError(kubeadm.Run()); return 0 },
+	"kubectl":                  runKubectl,
+	"etcd":                     func() int { etcdmain.Main(os.Args); return 0 },
 	"local-volume-provisioner": runProvisioner,
 }
 
@@ -48,6 +49,11 @@ func runKubectl() int {
 }
 
 func main() {
+	// Called through a link named after a component (kubectl -> kube), as a busybox-style multi-call binary.
+	if name := filepath.Base(os.Args[0]); components[name] != nil {
+		os.Args[0] = name
+		os.Exit(components[name]())
+	}
 	if len(os.Args) < 2 || components[os.Args[1]] == nil {
 		names := make([]string, 0, len(components))
 		for name := range components {

@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { localImageValues } from '../../cluster/local/chart-images.ts';
+import { run } from '../../cluster/local/exec.ts';
+import { buildImages } from '../../cluster/local/images/index.ts';
+import { clusterBinaries, toolsDir } from '../../cluster/local/tools.ts';
+import { REPO_ROOT } from '../../generator/paths.ts';
+import { helmBinary } from '../../generator/toolchain/tools.ts';
+import { localCluster } from '../support/local-cluster.ts';
+
+/**
+ * chart-testing, built from its Go module, as the GitHub workflow runs it: `ct lint` and `ct install` of every chart
+ * with its ci/*-values.yaml, the installs on the local cluster (Helm 4; images through the registry override).
+ */
+describe('chart-testing (ct) on the local cluster', function () {
+  this.timeout(1_200_000);
+  let dir = '';
+  let env: NodeJS.ProcessEnv = {};
+  const ct = (args: string[]) => run(join(toolsDir(), 'bin', 'ct'), args, { cwd: REPO_ROOT, env, timeout: 1_100_000 });
+
+  before(async function () {
+    this.timeout(900_000);
+    const cluster = await localCluster();
+    dir = mkdtempSync(join(tmpdir(), 'redis-charts-ct-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    // kubectl is the cluster's multi-call binary, which answers to the name it is called by.
+    for (const [name, target] of [['helm', helmBinary(4)], ['kubectl', clusterBinaries().kube], ['yamale', join(REPO_ROOT, '.tools', 'ct', 'venv', 'bin', 'yamale')]] as const) {
+      symlinkSync(target, join(bin, name));
+    }
+    writeFileSync(join(dir, 'local-images.yaml'), stringify(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') }))));
+    env = { ...process.env, PATH: `${bin}:${process.env['PATH']}`, KUBECONFIG: cluster.kubeconfig, HOME: dir };
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ct lint --all passes (helm lint, yamllint, Chart.yaml schema, maintainers off)', async () => {
+    const r = await ct(['lint', '--config', 'ct.yaml', '--all', '--check-version-increment=false',
+      '--chart-yaml-schema', join(toolsDir(), 'ct', 'chart_schema.yaml')]);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(0);
+    expect(r.stdout + r.stderr).to.match(/All charts linted successfully/);
+  });
+
+  it('ct install --all installs and tests every chart with each of its ci values files', async () => {
+    const r = await ct(['install', '--config', 'ct.yaml', '--all', '--helm-extra-set-args', `--values=${join(dir, 'local-images.yaml')}`]);
+    expect(r.code, `${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`).to.equal(0);
+    expect(r.stdout + r.stderr).to.match(/All charts installed successfully/);
+  });
+});
