@@ -118,7 +118,8 @@ function ciValues(chartName: string, dir: string): OutputFile[] {
 const CI_VALUES: Record<string, Record<string, unknown>> = {
   'redis-server': { global: { topology: { dataNodes: 2 } } },
   'redis-sentinel': { global: { topology: { dataNodes: 3, sentinels: 3 } } },
-  'redis-exporter': { serviceMonitor: { enabled: false } },
+  // On its own the exporter scrapes a Redis elsewhere; without the server chart there is no password Secret to read.
+  'redis-exporter': { serviceMonitor: { enabled: false }, global: { auth: { enabled: false } } },
   'redis-alerts': { prometheusRule: { enabled: false } },
   'redis-backup': { schedule: '0 */6 * * *' },
 };

@@ -8,6 +8,7 @@ import { run } from '../../cluster/local/exec.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { clusterBinaries, toolsDir } from '../../cluster/local/tools.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
+import { components } from '../../generator/charts/catalog.ts';
 import { helmBinary } from '../../generator/toolchain/tools.ts';
 import { localCluster } from '../support/local-cluster.ts';
 
@@ -15,6 +16,13 @@ import { localCluster } from '../support/local-cluster.ts';
  * chart-testing, built from its Go module, as the GitHub workflow runs it: `ct lint` and `ct install` of every chart
  * with its ci/*-values.yaml, the installs on the local cluster (Helm 4; images through the registry override).
  */
+const CHARTS = ['redis', ...components.map((c) => c.name)];
+/**
+ * redis-sentinel monitors the data nodes redis-server runs and reads the password Secret that chart creates: on its
+ * own it waits for a master that never comes. It is linted on its own and installed through the umbrella.
+ */
+const INSTALLED_ALONE = CHARTS.filter((c) => c !== 'redis-sentinel');
+
 describe('chart-testing (ct) on the local cluster', function () {
   this.timeout(1_200_000);
   let dir = '';
@@ -31,7 +39,8 @@ describe('chart-testing (ct) on the local cluster', function () {
     for (const [name, target] of [['helm', helmBinary(4)], ['kubectl', clusterBinaries().kube], ['yamale', join(REPO_ROOT, '.tools', 'ct', 'venv', 'bin', 'yamale')]] as const) {
       symlinkSync(target, join(bin, name));
     }
-    writeFileSync(join(dir, 'local-images.yaml'), stringify(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') }))));
+    const images = await buildImages({ outDir: join(toolsDir(), 'images') });
+    for (const chart of CHARTS) writeFileSync(join(dir, `${chart}-images.yaml`), stringify(localImageValues(images, chart)));
     env = { ...process.env, PATH: `${bin}:${process.env['PATH']}`, KUBECONFIG: cluster.kubeconfig, HOME: dir };
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,9 +52,12 @@ describe('chart-testing (ct) on the local cluster', function () {
     expect(r.stdout + r.stderr).to.match(/All charts linted successfully/);
   });
 
-  it('ct install --all installs and tests every chart with each of its ci values files', async () => {
-    const r = await ct(['install', '--config', 'ct.yaml', '--all', '--helm-extra-set-args', `--values=${join(dir, 'local-images.yaml')}`]);
-    expect(r.code, `${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`).to.equal(0);
-    expect(r.stdout + r.stderr).to.match(/All charts installed successfully/);
-  });
+  // One ct install per chart: each installs on its own and has its own image keys for the registry mirror.
+  for (const chart of INSTALLED_ALONE) {
+    it(`ct install ${chart}: installs and tests it with each of its ci values files`, async () => {
+      const r = await ct(['install', '--config', 'ct.yaml', '--charts', `charts/${chart}`, '--helm-extra-set-args', `--values=${join(dir, `${chart}-images.yaml`)}`]);
+      expect(r.code, `${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`).to.equal(0);
+      expect(r.stdout + r.stderr).to.match(/All charts installed successfully/);
+    });
+  }
 });
