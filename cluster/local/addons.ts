@@ -10,7 +10,7 @@ export const STORAGE_PROVISIONER = 'redis-charts.local/local-volume';
 
 const labels = { 'k8s-app': 'kube-dns' };
 
-function corefile(layout: ClusterLayout): string {
+function corefile(): string {
   return `.:53 {
     errors
     health {
@@ -74,7 +74,7 @@ export function addonManifests(layout: ClusterLayout): Record<string, unknown>[]
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:coredns' },
       subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: ns }],
     },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: ns }, data: { Corefile: corefile(layout) } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: ns }, data: { Corefile: corefile() } },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',

@@ -24,7 +24,7 @@ export function localImageValues(images: readonly BuiltImage[], chart = 'redis')
     'redis-alerts': {},
     'redis-backup': { rcloneImage: rclone },
   };
-  const global = { imageRegistry: LOCAL_REGISTRY, images: { redis: image('redis') } };
+  const global = { imageRegistry: LOCAL_REGISTRY, images: { redis: image('redis'), valkey: image('valkey') } };
   if (chart === 'redis') return { global, ...Object.fromEntries(components.map((c) => [c.alias, own[c.name]])) };
   const values = own[chart];
   if (!values) throw new Error(`unknown chart ${chart}`);

