@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runQuietSync } from './exec.ts';
 import { type ClusterLayout } from './layout.ts';
@@ -26,6 +26,12 @@ function kill(pid: number): void {
 }
 
 function killAll(layout: ClusterLayout, state: ClusterState | undefined): void {
+  // A frozen process (a failed node, see faults.ts) cannot die until it is thawed.
+  for (const node of layout.nodes) {
+    try {
+      writeFileSync(join('/sys/fs/cgroup/freezer', node.cgroupRoot, 'freezer.state'), 'THAWED');
+    } catch {}
+  }
   for (let round = 0; round < 5; round++) {
     const pids = new Set<number>();
     for (const p of Object.values(state?.processes ?? {})) if (isAlive(p)) pids.add(p.pid);

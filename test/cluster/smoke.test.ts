@@ -4,7 +4,8 @@ import { KUBERNETES_VERSION } from '../../cluster/local/layout.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
 import { sleep, waitFor } from '../../cluster/local/exec.ts';
 import { join } from 'node:path';
-import { kubectl, localCluster } from '../support/local-cluster.ts';
+import { failNode, restoreNode } from '../../cluster/local/faults.ts';
+import { kubectl, localCluster, testClusterName } from '../support/local-cluster.ts';
 
 /** The local cluster is real Kubernetes: what the charts rely on works as on any conformant cluster. */
 describe('local cluster: real Kubernetes on this machine', function () {
@@ -120,6 +121,33 @@ describe('local cluster: real Kubernetes on this machine', function () {
     await waitFor('the allow rule to let the client back in', 30_000, async () => ((await ping('client')) === 'PONG' ? true : undefined));
     expect(await ping('stranger')).to.not.equal('PONG');
     await kubectl(['delete', '-n', ns, 'networkpolicy', 'deny-all', 'allow-clients']);
+  });
+
+  it('fails a node for real: it turns NotReady, its pod stays bound to it and out of reach, and both come back', async () => {
+    // A pod on another node than the client, so the client stays up to see it vanish.
+    const clientNode = (await json(['get', '-n', ns, 'pod', 'client'])).spec.nodeName;
+    const echoes = (await json(['get', '-n', ns, 'pods', '-l', 'app=echo'])).items as any[];
+    const before = echoes.find((p) => p.spec.nodeName !== clientNode);
+    if (!before) throw new Error(`both echo pods run on ${clientNode} with the client`);
+    const podName: string = before.metadata.name;
+    const node: string = before.spec.nodeName;
+    const ping = () => exec('client', `timeout 3 redis-cli -h ${before.status.podIP} PING`).then((o) => o.trim(), () => 'unreachable');
+    const ready = async () => (await json(['get', 'node', node])).status.conditions.find((c: any) => c.type === 'Ready').status;
+    expect(await ping()).to.equal('PONG');
+    await failNode(testClusterName(), node);
+    try {
+      await waitFor(`node ${node} to turn NotReady`, 150_000, async () => ((await ready()) !== 'True' ? true : undefined), 2000);
+      expect(await ping()).to.equal('unreachable');
+      // StatefulSet semantics: the pod is neither replaced nor moved while its node is merely unreachable.
+      const during = await json(['get', '-n', ns, 'pod', podName]);
+      expect(during.metadata.uid).to.equal(before.metadata.uid);
+      expect(during.spec.nodeName).to.equal(node);
+    } finally {
+      await restoreNode(testClusterName(), node);
+    }
+    await waitFor(`node ${node} to be Ready again`, 120_000, async () => ((await ready()) === 'True' ? true : undefined), 2000);
+    await waitFor('the pod to answer again', 60_000, async () => ((await ping()) === 'PONG' ? true : undefined), 1000);
+    expect((await json(['get', '-n', ns, 'pod', podName])).metadata.uid).to.equal(before.metadata.uid);
   });
 
   it('refuses a write to a read-only root filesystem', async () => {

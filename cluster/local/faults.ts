@@ -1,0 +1,60 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runChecked } from './exec.ts';
+import { clusterLayout, type NodeLayout } from './layout.ts';
+import { isAlive, readState } from './state.ts';
+
+/**
+ * A node failure by real mechanisms, as when a machine hangs and drops off the network: every container on the node
+ * is frozen (the cgroup v1 freezer of the node's cgroup parent), its kubelet, container runtime, shims, kube-proxy and
+ * policy enforcer are stopped (SIGSTOP), and its link to the cluster goes down. Kubernetes then sees what it sees on
+ * a real failure: the node stops reporting and turns NotReady, and its pods stay bound to it (a StatefulSet does not
+ * replace them) until the node returns or they are force-deleted. `restoreNode` undoes each step, in reverse.
+ */
+
+function nodeOf(clusterName: string, nodeName: string): { node: NodeLayout; pids: number[] } {
+  const state = readState(clusterName);
+  if (!state || !isAlive(state.supervisor)) throw new Error(`no running local cluster ${clusterName}`);
+  const node = clusterLayout(clusterName, state.slot).nodes.find((n) => n.name === nodeName);
+  if (!node) throw new Error(`local cluster ${clusterName} has no node ${nodeName}`);
+  const pids = Object.entries(state.processes).filter(([id]) => id.startsWith(`${nodeName}/`)).map(([, p]) => p.pid);
+  return { node, pids: [...pids, ...shimsOf(node)] };
+}
+
+/** containerd shims of this node: their command line names the node's containerd socket. */
+function shimsOf(node: NodeLayout): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes('containerd-shim') && cmdline.includes(node.containerdSocket)) found.push(Number(entry));
+    } catch {}
+  }
+  return found;
+}
+
+const freezerState = (node: NodeLayout) => join('/sys/fs/cgroup/freezer', node.cgroupRoot, 'freezer.state');
+
+function signal(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {}
+  }
+}
+
+export async function failNode(clusterName: string, nodeName: string): Promise<void> {
+  const { node, pids } = nodeOf(clusterName, nodeName);
+  if (!existsSync(freezerState(node))) throw new Error(`no freezer cgroup for ${nodeName} (${freezerState(node)}): this machine lacks the cgroup v1 freezer`);
+  await runChecked('ip', ['link', 'set', node.hostVeth, 'down']);
+  signal(pids, 'SIGSTOP');
+  writeFileSync(freezerState(node), 'FROZEN');
+}
+
+export async function restoreNode(clusterName: string, nodeName: string): Promise<void> {
+  const { node, pids } = nodeOf(clusterName, nodeName);
+  writeFileSync(freezerState(node), 'THAWED');
+  signal(pids, 'SIGCONT');
+  await runChecked('ip', ['link', 'set', node.hostVeth, 'up']);
+}
