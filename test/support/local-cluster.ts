@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { localImageValues } from '../../cluster/local/chart-images.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
+import { failNode, restoreNode } from '../../cluster/local/faults.ts';
 import { startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
 import { KindCluster } from '../../generator/cluster/kind/index.ts';
@@ -49,5 +50,9 @@ export async function localKubeCluster(): Promise<KindCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'redis-charts-local-values-'));
   const imagesValues = join(dir, 'local-images.yaml');
   writeFileSync(imagesValues, stringify(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') }))));
-  return new KindCluster({ kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000 });
+  const name = running.layout.name;
+  return new KindCluster({
+    kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000,
+    nodeFaults: { failNode: (node) => failNode(name, node), restoreNode: (node) => restoreNode(name, node) },
+  });
 }

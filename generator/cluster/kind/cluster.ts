@@ -7,7 +7,7 @@ import { userHelm } from '../../toolchain/tools.ts';
 import type { Cluster, InstallOptions, Release } from '../types.ts';
 import { Kube } from './kube.ts';
 import { CommandRunner, type CommandOptions } from './plan.ts';
-import { KindRelease } from './release.ts';
+import { KindRelease, type NodeFaults } from './release.ts';
 
 export interface KindClusterOptions {
   /** Defaults to a real runner with the helm on PATH (or the pinned Helm 4). */
@@ -22,6 +22,8 @@ export interface KindClusterOptions {
   valuesFiles?: string[];
   /** Pod and Service addresses are reachable from this machine (the local cluster): no port-forwards. */
   directAccess?: boolean;
+  /** Node failures by real mechanisms, where the cluster offers them (the local cluster). */
+  nodeFaults?: NodeFaults;
   chartDir?: string;
   clusterDomain?: string;
   timeoutMs?: number;
@@ -89,6 +91,7 @@ export class KindCluster implements Cluster {
       kube: this.kube,
       clusterDomain: this.o.clusterDomain ?? 'cluster.local',
       directAccess: this.o.directAccess ?? false,
+      ...(this.o.nodeFaults ? { nodeFaults: this.o.nodeFaults } : {}),
       defaultTimeoutMs: timeoutMs,
       helmUninstall: async () => {
         this.releases.delete(release);

@@ -17,6 +17,13 @@ export interface KindReleaseDeps {
   defaultTimeoutMs: number;
   /** Pod and Service addresses are reachable from this machine: endpoints are the addresses themselves. */
   directAccess: boolean;
+  /** Fails and restores a whole node (the local cluster can); a held-down deletion then becomes a node failure. */
+  nodeFaults?: NodeFaults;
+}
+
+export interface NodeFaults {
+  failNode(node: string): Promise<void>;
+  restoreNode(node: string): Promise<void>;
 }
 
 const byKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m['kind'] === kind);
@@ -72,6 +79,16 @@ export class KindRelease implements Release {
 
   async deletePod(pod: string, opts: DeletePodOptions): Promise<void> {
     const before = await this.kube.readPod(this.namespace, pod);
+    const node = before?.spec?.nodeName;
+    if (opts.holdDownMs && this.d.nodeFaults && node) {
+      // What a held-down deletion stands for, done for real: the pod's node fails for that long, then returns.
+      const faults = this.d.nodeFaults;
+      await faults.failNode(node);
+      const restore = setTimeout(() => void faults.restoreNode(node), opts.holdDownMs);
+      this.pendingRestores.set(restore, () => faults.restoreNode(node));
+      setTimeout(() => this.pendingRestores.delete(restore), opts.holdDownMs + 1000).unref();
+      return;
+    }
     await this.kube.deletePod(this.namespace, pod, opts.graceful);
     if (opts.wait === false) return;
     const uid = before?.metadata?.uid;
@@ -139,6 +156,8 @@ export class KindRelease implements Release {
   }
 
   private readonly liveMaps = new Set<NodeJS.Timeout>();
+  /** Failed nodes still to be restored; uninstall restores them at once. */
+  private readonly pendingRestores = new Map<NodeJS.Timeout, () => Promise<void>>();
 
   private async liveNatMap(port: number): Promise<Record<string, Endpoint>> {
     let current: Record<string, Endpoint> = {};
@@ -239,6 +258,11 @@ export class KindRelease implements Release {
 
   /** helm uninstall; unless volumes are kept, also the claims of the StatefulSets and the Secrets Helm keeps. */
   async uninstall(opts: { keepVolumes?: boolean } = {}): Promise<void> {
+    for (const [timer, restore] of this.pendingRestores) {
+      clearTimeout(timer);
+      await restore();
+    }
+    this.pendingRestores.clear();
     for (const timer of this.liveMaps) clearInterval(timer);
     this.liveMaps.clear();
     await this.forwards.closeAll();
