@@ -10,7 +10,7 @@ import { clusterBinaries, toolsDir } from '../../cluster/local/tools.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
 import { components } from '../../generator/charts/catalog.ts';
 import { helmBinary } from '../../generator/toolchain/tools.ts';
-import { localCluster } from '../support/local-cluster.ts';
+import { localCluster, stopLocalCluster } from '../support/local-cluster.ts';
 
 /**
  * chart-testing, built from its Go module, as the GitHub workflow runs it: `ct lint` and `ct install` of every chart
@@ -43,7 +43,12 @@ describe('chart-testing (ct) on the local cluster', function () {
     for (const chart of CHARTS) writeFileSync(join(dir, `${chart}-images.yaml`), stringify(localImageValues(images, chart)));
     env = { ...process.env, PATH: `${bin}:${process.env['PATH']}`, KUBECONFIG: cluster.kubeconfig, HOME: dir };
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  // Stopped when the suite ends, so timing-sensitive suites after it do not share the CPUs with an idle cluster.
+  after(async function () {
+    this.timeout(120_000);
+    rmSync(dir, { recursive: true, force: true });
+    await stopLocalCluster();
+  });
 
   it('ct lint --all passes (helm lint, yamllint, Chart.yaml schema, maintainers off)', async () => {
     const r = await ct(['lint', '--config', 'ct.yaml', '--all', '--check-version-increment=false',

@@ -10,7 +10,7 @@ import { toolsDir } from '../../cluster/local/tools.ts';
 import { UMBRELLA_DIR } from '../../generator/paths.ts';
 import { profileFile } from '../scenarios/scenario.ts';
 import { helmBinary, type HelmMajor } from '../../generator/toolchain/tools.ts';
-import { kubectl, localCluster } from '../support/local-cluster.ts';
+import { kubectl, localCluster, stopLocalCluster } from '../support/local-cluster.ts';
 
 /**
  * Every profile, as a user installs it: `helm upgrade --install --wait` on the local cluster (a real API server, which
@@ -33,7 +33,12 @@ describe('every profile installs on the local cluster and passes helm test', fun
     imagesValues = join(dir, 'local-images.yaml');
     writeFileSync(imagesValues, stringify(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') }))));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  // Stopped when the suite ends, so timing-sensitive suites after it do not share the CPUs with an idle cluster.
+  after(async function () {
+    this.timeout(120_000);
+    rmSync(dir, { recursive: true, force: true });
+    await stopLocalCluster();
+  });
 
   const cases: { profile: string; major: HelmMajor; set?: string[]; label: string }[] = [
     ...HELMS.flatMap((major) => PROFILES.map((profile) => ({ profile, major, label: `${profile} on Helm ${major}` }))),

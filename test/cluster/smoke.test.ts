@@ -5,7 +5,7 @@ import { toolsDir } from '../../cluster/local/tools.ts';
 import { sleep, waitFor } from '../../cluster/local/exec.ts';
 import { join } from 'node:path';
 import { failNode, restoreNode } from '../../cluster/local/faults.ts';
-import { kubectl, localCluster, testClusterName } from '../support/local-cluster.ts';
+import { kubectl, localCluster, stopLocalCluster, testClusterName } from '../support/local-cluster.ts';
 
 /** The local cluster is real Kubernetes: what the charts rely on works as on any conformant cluster. */
 describe('local cluster: real Kubernetes on this machine', function () {
@@ -186,8 +186,9 @@ describe('local cluster: real Kubernetes on this machine', function () {
     }
   });
 
+  // Stopped when the suite ends, so timing-sensitive suites after it do not share the CPUs with an idle cluster.
   after(async function () {
     this.timeout(120_000);
-    await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+    await stopLocalCluster();
   });
 });
