@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { addonManifests } from './addons.ts';
 import {
   containerdComponent,
@@ -87,7 +87,7 @@ function timedSteps(log: Log) {
 
 function writeNodeFiles(layout: ClusterLayout, node: NodeLayout): void {
   const p = nodePaths(node);
-  for (const dir of [dirOf(p.containerdConfig), p.cniConfDir, p.cniDataDir, p.kubeletDir, p.netpolDir, p.podLogsDir]) mkdirSync(dir, { recursive: true });
+  for (const dir of [dirname(p.containerdConfig), p.cniConfDir, p.cniDataDir, p.kubeletDir, p.netpolDir, p.podLogsDir]) mkdirSync(dir, { recursive: true });
   writeFileSync(p.containerdConfig, containerdConfig(node));
   writeFileSync(join(p.cniConfDir, '10-redis-charts.conflist'), cniConfig(node));
   writeFileSync(p.kubeletConfig, kubeletConfig(layout, node));
@@ -95,7 +95,6 @@ function writeNodeFiles(layout: ClusterLayout, node: NodeLayout): void {
   writeFileSync(p.resolvConf, RESOLV_CONF);
 }
 
-const dirOf = (file: string) => file.slice(0, file.lastIndexOf('/'));
 
 /**
  * Each node's cgroup parent, in every hierarchy. In cgroup v1 a new cpuset group starts with no CPUs and no memory

@@ -52,9 +52,6 @@ export class ComponentRunner {
     });
   }
 
-  running(id: string): boolean {
-    return this.children.has(id);
-  }
 
   processes(): Record<string, ProcessIdentity> {
     const out: Record<string, ProcessIdentity> = {};

@@ -13,14 +13,15 @@ export type Target =
   | { kind: 'new-local' };
 
 export function chooseTarget(kubeContext: string | undefined): Target {
-  const local = clusterStatus().filter((c) => c.phase === 'ready' && !c.owner);
+  const ready = clusterStatus().filter((c) => c.phase === 'ready');
   if (kubeContext) {
-    const named = clusterStatus().find((c) => c.contextName === kubeContext && c.phase === 'ready');
+    const named = ready.find((c) => c.contextName === kubeContext);
     return named ? { kind: 'local', name: named.name, kubeconfig: named.kubeconfig, context: named.contextName } : { kind: 'kubernetes', context: kubeContext };
   }
   const current = currentContext();
   if (current) return { kind: 'kubernetes', context: current };
-  const running = local[0];
+  // A cluster a test run owns is that run's alone.
+  const running = ready.find((c) => !c.owner);
   return running ? { kind: 'local', name: running.name, kubeconfig: running.kubeconfig, context: running.contextName } : { kind: 'new-local' };
 }
 

@@ -8,7 +8,7 @@ import { failNode, restoreNode } from '../../cluster/local/faults.ts';
 import { startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
 import { KindCluster } from '../../generator/cluster/kind/index.ts';
-import { runChecked } from '../../cluster/local/exec.ts';
+import { kubectl as clusterKubectl } from '../../cluster/local/kubectl.ts';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
 
 /**
@@ -40,8 +40,7 @@ export async function stopLocalCluster(): Promise<void> {
 
 /** kubectl against the test cluster (the cluster's own v1.34 client). */
 export async function kubectl(args: readonly string[], input?: string): Promise<string> {
-  const running = await localCluster();
-  return runChecked(clusterBinaries().kube, ['kubectl', '--kubeconfig', running.kubeconfig, ...args], input === undefined ? {} : { input });
+  return clusterKubectl(clusterBinaries().kube, (await localCluster()).layout, args, input);
 }
 
 /** The scenario driver (helm + client-node) on the test cluster, with the locally built images and direct addresses. */
