@@ -2,13 +2,13 @@
 // Runs every profile through the shared scenarios and `helm test` on a multi-node kind cluster.
 //   npm run test:kind -- [--k8s v1.32.2] [--name redis-charts] [--profile ha-production] [--keep] [--dry-run]
 // Run with `node --import tsx` (npm run test:kind does): it drives kind, docker and kubectl through the same
-// CommandRunner as the KindCluster, so --dry-run prints every call it would make.
+// CommandRunner as the KubeCluster, so --dry-run prints every call it would make.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { $, argv, chalk } from 'zx';
 import { parseAllDocuments } from 'yaml';
-import { CommandRunner, DEFAULT_KIND_CLUSTER, describeMissing, missingKindPrerequisites } from '../generator/cluster/kind/index.ts';
+import { CommandRunner, DEFAULT_KIND_CLUSTER, describeMissing, missingKindPrerequisites } from '../generator/cluster/kube/index.ts';
 import { REPO_ROOT, UMBRELLA_DIR } from '../generator/paths.ts';
 import { listProfiles } from '../generator/profiles/files.ts';
 import { userHelm } from '../generator/toolchain/tools.ts';

@@ -1,7 +1,7 @@
 /**
  * The driver interface every scenario is written against. Two implementations:
  * SandboxCluster (rendered manifests run as real processes in network namespaces on this machine)
- * and KindCluster (helm + kind + @kubernetes/client-node).
+ * and KubeCluster (helm + @kubernetes/client-node, for any kubeconfig: the local cluster, kind, a user's cluster).
  */
 
 export interface InstallOptions {
@@ -87,7 +87,7 @@ export interface Release {
 }
 
 export interface Cluster {
-  readonly kind: 'sandbox' | 'kind';
+  readonly kind: 'sandbox' | 'kube';
   install(opts: InstallOptions): Promise<Release>;
   /** Remove everything this cluster created (releases, volumes unless kept, networks, processes). */
   destroy(): Promise<void>;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CommandRunner, KindCluster, formatStep } from '../../generator/cluster/kind/index.ts';
+import { CommandRunner, KubeCluster, formatStep } from '../../generator/cluster/kube/index.ts';
 import { helmBinary } from '../../generator/toolchain/tools.ts';
 import { scenarioModules } from '../scenarios/index.ts';
 import { profileFile } from '../scenarios/scenario.ts';
@@ -13,7 +13,7 @@ describe('kind driver: dry-run plan', () => {
     this.timeout(60_000);
     const printed: string[] = [];
     const runner = new CommandRunner('dry-run', { binaries: { helm: helmBinary(4) }, onStep: (l) => printed.push(l) });
-    const cluster = new KindCluster({ runner, clusterName: 'redis-charts' });
+    const cluster = new KubeCluster({ runner, clusterName: 'redis-charts' });
     const release = await cluster.install({ release: 'ha', valuesFiles: [profileFile(failover.profile)], values: failover.values });
     await release.deletePod('ha-redis-0', { graceful: false });
     await release.deletePod('ha-redis-1', { graceful: true });

@@ -1,4 +1,4 @@
-import { KindCluster, KIND_SKIP_HINT, describeMissing, missingKindPrerequisites } from '../../generator/cluster/kind/index.ts';
+import { KubeCluster, KIND_SKIP_HINT, describeMissing, missingKindPrerequisites } from '../../generator/cluster/kube/index.ts';
 import { listProfiles } from '../../generator/profiles/files.ts';
 import { scenarioModules } from '../scenarios/index.ts';
 import { runScenarios } from '../scenarios/run.ts';
@@ -16,7 +16,7 @@ if (missing.length > 0) {
 } else if (process.env['REDIS_CHARTS_KIND'] !== '1') {
   it.skip('kind suite skipped: REDIS_CHARTS_KIND is not 1 (run npm run test:kind, which creates the kind cluster)');
 } else {
-  const cluster = new KindCluster();
+  const cluster = new KubeCluster();
   after(() => cluster.destroy());
   const profiles = listProfiles().map((p) => p.name).filter((p) => !onlyProfile || p === onlyProfile);
 

@@ -1,13 +1,13 @@
 // The HA scenarios on the local cluster, through the same driver a user's cluster gets. Not yet part of `npm test`:
 // they still rely on the sandbox's held-down pod deletion for a node failure, which a real cluster models by stopping
 // the node. Run them with `npm run test:local-scenarios`.
-import type { KindCluster } from '../../generator/cluster/kind/index.ts';
+import type { KubeCluster } from '../../generator/cluster/kube/index.ts';
 import { runScenarios } from '../scenarios/run.ts';
 import { scenarios } from '../scenarios/ha.ts';
 import { localKubeCluster } from '../support/local-cluster.ts';
 
 describe('Sentinel HA on the local cluster', function () {
-  let cluster: KindCluster | undefined;
+  let cluster: KubeCluster | undefined;
   before(async function () {
     this.timeout(900_000);
     cluster = await localKubeCluster();

@@ -7,7 +7,7 @@ import { buildImages } from '../../cluster/local/images/index.ts';
 import { failNode, restoreNode } from '../../cluster/local/faults.ts';
 import { startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
-import { KindCluster } from '../../generator/cluster/kind/index.ts';
+import { KubeCluster } from '../../generator/cluster/kube/index.ts';
 import { kubectl as clusterKubectl } from '../../cluster/local/kubectl.ts';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
 
@@ -44,13 +44,13 @@ export async function kubectl(args: readonly string[], input?: string): Promise<
 }
 
 /** The scenario driver (helm + client-node) on the test cluster, with the locally built images and direct addresses. */
-export async function localKubeCluster(): Promise<KindCluster> {
+export async function localKubeCluster(): Promise<KubeCluster> {
   const running = await localCluster();
   const dir = mkdtempSync(join(tmpdir(), 'redis-charts-local-values-'));
   const imagesValues = join(dir, 'local-images.yaml');
   writeFileSync(imagesValues, stringify(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') }))));
   const name = running.layout.name;
-  return new KindCluster({
+  return new KubeCluster({
     kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000,
     nodeFaults: { failNode: (node) => failNode(name, node), restoreNode: (node) => restoreNode(name, node) },
   });

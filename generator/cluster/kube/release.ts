@@ -8,7 +8,7 @@ import { PortForwards, type ForwardTarget } from './port-forward.ts';
 
 type Manifest = Record<string, any>;
 
-export interface KindReleaseDeps {
+export interface KubeReleaseDeps {
   runner: CommandRunner;
   kube: Kube;
   /** Runs `helm uninstall` for this release. */
@@ -29,7 +29,7 @@ export interface NodeFaults {
 const byKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m['kind'] === kind);
 
 /** A Helm release on a real cluster, driven through client-node; every call goes through the command runner. */
-export class KindRelease implements Release {
+export class KubeRelease implements Release {
   private readonly forwards: PortForwards;
   private readonly cuts: NetworkCuts;
 
@@ -37,7 +37,7 @@ export class KindRelease implements Release {
     readonly name: string,
     readonly namespace: string,
     readonly manifests: ReadonlyArray<Manifest>,
-    private readonly d: KindReleaseDeps,
+    private readonly d: KubeReleaseDeps,
   ) {
     this.forwards = new PortForwards(d.runner, d.kube.context, () => d.kube.config());
     this.cuts = new NetworkCuts(d.kube, d.runner, namespace);

@@ -7,9 +7,9 @@ import { userHelm } from '../../toolchain/tools.ts';
 import type { Cluster, InstallOptions, Release } from '../types.ts';
 import { Kube } from './kube.ts';
 import { CommandRunner, type CommandOptions } from './plan.ts';
-import { KindRelease, type NodeFaults } from './release.ts';
+import { KubeRelease, type NodeFaults } from './release.ts';
 
-export interface KindClusterOptions {
+export interface KubeClusterOptions {
   /** Defaults to a real runner with the helm on PATH (or the pinned Helm 4). */
   runner?: CommandRunner;
   /** kind cluster name; the kubeconfig context is "kind-<name>". */
@@ -36,19 +36,19 @@ export const NAMESPACE_LABEL = { 'app.kubernetes.io/part-of': 'redis-charts-test
 /**
  * The driver for real clusters: `helm upgrade --install --wait` into a fresh namespace per release, then
  * client-node for pods, exec, logs, port-forwards, NetworkPolicies and Jobs. Every call goes through one
- * CommandRunner, so `new KindCluster({ runner: new CommandRunner('dry-run') })` prints the plan instead.
+ * CommandRunner, so `new KubeCluster({ runner: new CommandRunner('dry-run') })` prints the plan instead.
  */
-export class KindCluster implements Cluster {
-  readonly kind = 'kind' as const;
+export class KubeCluster implements Cluster {
+  readonly kind = 'kube' as const;
   readonly runner: CommandRunner;
   readonly context: string;
   private readonly kube: Kube;
   private readonly chartDir: string;
   private readonly timeoutMs: number;
   private readonly createdNamespaces = new Set<string>();
-  private readonly releases = new Set<KindRelease>();
+  private readonly releases = new Set<KubeRelease>();
 
-  constructor(private readonly o: KindClusterOptions = {}) {
+  constructor(private readonly o: KubeClusterOptions = {}) {
     this.runner = o.runner ?? new CommandRunner('real', { binaries: { helm: userHelm() } });
     this.context = o.context ?? `kind-${o.clusterName ?? process.env['REDIS_CHARTS_KIND_CLUSTER'] ?? DEFAULT_KIND_CLUSTER}`;
     this.kube = new Kube(this.runner, this.context, o.kubeconfig);
@@ -62,7 +62,7 @@ export class KindCluster implements Cluster {
   }
 
   async install(o: InstallOptions): Promise<Release> {
-    const namespace = KindCluster.namespaceFor(o);
+    const namespace = KubeCluster.namespaceFor(o);
     if (o.namespace === undefined && !this.createdNamespaces.has(namespace)) {
       await this.kube.createNamespace(namespace, NAMESPACE_LABEL);
       this.createdNamespaces.add(namespace);
@@ -86,7 +86,7 @@ export class KindCluster implements Cluster {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     const manifests = parseAllDocuments(manifestYaml).map((d) => d.toJS() as Record<string, any>).filter((m) => m && typeof m === 'object');
-    const release = new KindRelease(o.release, namespace, manifests, {
+    const release = new KubeRelease(o.release, namespace, manifests, {
       runner: this.runner,
       kube: this.kube,
       clusterDomain: this.o.clusterDomain ?? 'cluster.local',
