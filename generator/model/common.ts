@@ -1,4 +1,4 @@
-import { anyObject, bool, free, group, int, objectList, oneOf, str, stringMap, type Group } from './dsl.ts';
+import { anyObject, bool, free, group, int, objectList, oneOf, str, stringList, stringMap, type Group } from './dsl.ts';
 
 /** An explicit image tag: never empty, never `latest` (Go's regexp has no lookahead, so `not`). */
 export const PINNED_TAG = { minLength: 1, not: { enum: ['latest'] } };
@@ -33,6 +33,15 @@ export const globalModel: Group = group('Settings every component shares; in the
     existingSecret: str('', 'Name of an existing Secret holding the password; nothing is generated when set.'),
     existingSecretPasswordKey: str('redis-password', 'Key of the password in the Secret.'),
     connectionSecretName: str('', 'Name of the connection Secret apps mount (keys `redis-url`, `host`, `port`, and with Sentinel `sentinels`, `master-set`); empty uses `<release>-redis-connection`. Set `redis-credentials` to keep apps written for that name.', { constraints: { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' } }),
+  }),
+  networkPolicy: group('NetworkPolicies on every component: data pods, sentinels and the master proxy admit only this release\'s pods and its clients; the exporter admits scrapers; backup jobs reach only DNS, the data pods and the remote.', {
+    enabled: bool(false, 'Create the NetworkPolicies.'),
+    clientLabel: str('redis-charts.io/client', 'Label key that admits an application pod in the release\'s namespace: pods labelled `<clientLabel>: <release name>` may connect to Redis, Sentinel and the master proxy.', { constraints: { pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$' } }),
+    allowedNamespaces: stringList([], 'Namespaces (by name) whose pods may connect as clients, e.g. the namespace of an application in another namespace.'),
+    allowedPodLabels: stringMap({}, 'Pods in the release\'s namespace with all of these labels may connect as clients (besides the client label).'),
+    allowedCIDRs: stringList([], 'Address ranges outside the cluster\'s pods that may connect as clients, e.g. a bastion host `10.0.0.5/32`.', { type: 'string', pattern: '^[0-9a-fA-F:.]+/[0-9]{1,3}$' }),
+    metricsNamespaces: stringList([], 'Namespaces (by name) allowed to scrape the exporter; empty admits every namespace (Prometheus usually runs in its own).'),
+    backupEgress: objectList([{ ports: [{ port: 443, protocol: 'TCP' }] }], 'Egress rules (NetworkPolicyEgressRule) for the backup job\'s remote, besides DNS and the data pods. The default allows HTTPS anywhere; narrow `to` to your object store, or add its port (e.g. 9000 for MinIO).'),
   }),
   podSecurityContext: anyObject({ runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } },
     'Pod security context (Pod Security Standards "restricted").'),

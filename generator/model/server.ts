@@ -51,11 +51,6 @@ export const serverModel: Group = group('Redis data nodes (standalone, or one ma
     }),
     resources: resourcesModel({ cpu: '50m', memory: '64Mi' }, { memory: '128Mi' }),
   }),
-  networkPolicy: group('NetworkPolicy for the data pods.', {
-    enabled: bool(false, 'Create a NetworkPolicy.'),
-    allowedNamespaces: stringList([], 'Namespaces (by name) whose pods may connect, besides this release\'s own components.'),
-    allowedPodLabels: stringMap({}, 'Pods in this namespace with these labels may connect.'),
-  }),
   restore: group('Restore a verified RDB backup into an empty data volume at first start (see the redis-backup chart).', {
     enabled: bool(false, 'Restore when a data pod starts with an empty volume and no other data node runs as master.'),
     backup: str('latest', 'Backup name to restore (e.g. `rdb-20261121T060000Z`), or `latest`.', { constraints: { pattern: '^(latest|[A-Za-z0-9._-]+)$' } }),

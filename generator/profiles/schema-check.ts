@@ -6,6 +6,11 @@ import type { Diagnostic, LocatedYaml } from './diagnostics.ts';
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateUmbrella = ajv.compile(umbrellaSchema());
 
+/** Keys that an earlier chart version had, and where they live now. */
+const MOVED_KEYS: Record<string, string> = {
+  'server.networkPolicy': '`global.networkPolicy` (one switch for the policies of every component)',
+};
+
 /** ajv against the umbrella values schema, every error mapped to the file, line and key. */
 export function schemaDiagnostics(yaml: LocatedYaml): Diagnostic[] {
   if (validateUmbrella(yaml.value)) return [];
@@ -19,6 +24,8 @@ function toDiagnostic(yaml: LocatedYaml, e: ErrorObject): Diagnostic {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+      const moved = MOVED_KEYS[[...path, key].join('.')];
+      if (moved) return yaml.at([...path, key], `"${[...path, key].join('.')}" has moved`, `Write it as ${moved}.`);
       const near = closest(key, allowed);
       return yaml.at([...path, key], `unknown key "${key}"`, near ? `Did you mean "${near}"? Valid keys: ${allowed.join(', ')}.` : `Valid keys: ${allowed.join(', ')}.`);
     }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { deepMerge } from '../../generator/profiles/merge.ts';
 import { localImageValues } from '../../cluster/local/chart-images.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { failNode, restoreNode } from '../../cluster/local/faults.ts';
@@ -43,12 +44,17 @@ export async function kubectl(args: readonly string[], input?: string): Promise<
   return clusterKubectl(clusterBinaries().kube, (await localCluster()).layout, args, input);
 }
 
-/** The scenario driver (helm + client-node) on the test cluster, with the locally built images and direct addresses. */
+/**
+ * The scenario driver (helm + client-node) on the test cluster, with the locally built images and direct addresses.
+ * The test process connects from the host's address on the cluster bridge, outside every pod: the releases admit it
+ * by address, as an operator admits a bastion host (`global.networkPolicy.allowedCIDRs`).
+ */
 export async function localKubeCluster(): Promise<KubeCluster> {
   const running = await localCluster();
   const dir = mkdtempSync(join(tmpdir(), 'redis-charts-local-values-'));
   const imagesValues = join(dir, 'local-images.yaml');
-  writeFileSync(imagesValues, stringify(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') }))));
+  const harness = { global: { networkPolicy: { allowedCIDRs: [`${running.layout.hostIp}/32`] } } };
+  writeFileSync(imagesValues, stringify(deepMerge(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') })), harness)));
   const name = running.layout.name;
   return new KubeCluster({
     kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000,

@@ -239,3 +239,53 @@ Clients:
   redis-py:  redis.Redis.from_url(os.environ["REDIS_URL"])
 {{- end }}
 {{- end -}}
+
+{{/* NetworkPolicy peers that count as clients: this release's own pods, application pods with the client label,
+pods with the allowed labels, the allowed namespaces and address ranges. */}}
+{{- define "rc.networkPolicyClients" -}}
+{{- $np := .Values.global.networkPolicy -}}
+- podSelector:
+    matchLabels:
+      app.kubernetes.io/instance: {{ .Release.Name }}
+- podSelector:
+    matchLabels:
+      {{ $np.clientLabel }}: {{ .Release.Name | quote }}
+{{- with $np.allowedPodLabels }}
+- podSelector:
+    matchLabels:
+      {{- toYaml . | nindent 6 }}
+{{- end }}
+{{- range $np.allowedNamespaces }}
+- namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: {{ . }}
+{{- end }}
+{{- range $np.allowedCIDRs }}
+- ipBlock:
+    cidr: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{/* Ingress NetworkPolicy admitting the release's clients to one component's ports:
+(dict "ctx" . "component" "server" "name" "<object name>" "ports" (list 6379)). */}}
+{{- define "rc.clientIngressPolicy" -}}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ .name }}
+  labels:
+    {{- include "rc.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "rc.selectorLabels" . | nindent 6 }}
+  policyTypes: [Ingress]
+  ingress:
+    - ports:
+        {{- range .ports }}
+        - port: {{ . }}
+          protocol: TCP
+        {{- end }}
+      from:
+        {{- include "rc.networkPolicyClients" .ctx | nindent 8 }}
+{{- end -}}

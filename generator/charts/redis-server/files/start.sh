@@ -51,9 +51,19 @@ decide_with_sentinels() {
   # fail over). Coming back as master would make its replicas resync from what its files hold, which can
   # be older than what they acknowledged (an empty volume, or the last second of an everysec AOF).
   # A replica whose link to this pod just broke has everything: hand the master role to it.
-  if { data_dir_empty && [ -n "$(peer_with_data)" ]; } || [ -n "$(live_replica_of_self)" ]; then
-    log "sentinels still name this pod master, but a replica holds newer data: asking for a failover"
+  successor="$(live_replica_of_self)"
+  if [ -z "$successor" ] && data_dir_empty; then successor="$(peer_with_data)"; fi
+  if [ -n "$successor" ]; then
+    log "sentinels still name this pod master, but ${successor} holds newer data: asking for a failover"
+    # Bounded: twice the failover timeout (a failed attempt blocks the next for that long) plus a margin.
+    fields="$(for s in $SENTINELS; do sentinel_cli "$s" SENTINEL MASTER "$MASTER_SET" 2>/dev/null && break; done)"
+    timeout_ms="$(sentinel_field "$fields" failover-timeout)"
+    deadline=$(( $(date +%s) + 2 * ${timeout_ms:-10000} / 1000 + 10 ))
     while [ "$(sentinel_master)" = "$SELF_FQDN" ]; do
+      if [ "$(date +%s)" -ge "$deadline" ]; then
+        promote_by_hand "$successor"
+        return
+      fi
       for s in $SENTINELS; do
         sentinel_cli "$s" SENTINEL FAILOVER "$MASTER_SET" >/dev/null 2>&1 && break
       done
@@ -62,6 +72,31 @@ decide_with_sentinels() {
     sentinel_master
     return
   fi
+}
+
+# The sentinels could not fail over (e.g. they had not yet learned the replicas from this node before it died):
+# make the successor master by hand, point the other replicas and every sentinel at it, and replicate from it.
+# This keeps the newest data and leaves one master.
+promote_by_hand() {
+  successor=$1
+  log "no failover happened in time: promoting ${successor} by hand and pointing the sentinels at it"
+  node_cli "$successor" REPLICAOF NO ONE >&2
+  for p in $DATA_PODS; do
+    [ "$p" = "$SELF_FQDN" ] || [ "$p" = "$successor" ] || node_cli "$p" REPLICAOF "$successor" "$REDIS_PORT" >&2 || true
+  done
+  for s in $SENTINELS; do
+    fields="$(sentinel_cli "$s" SENTINEL MASTER "$MASTER_SET" 2>/dev/null)" || continue
+    sentinel_cli "$s" SENTINEL REMOVE "$MASTER_SET" >&2
+    sentinel_cli "$s" SENTINEL MONITOR "$MASTER_SET" "$successor" "$REDIS_PORT" "$(sentinel_field "$fields" quorum)" >&2
+    sentinel_cli "$s" SENTINEL SET "$MASTER_SET" \
+      down-after-milliseconds "$(sentinel_field "$fields" down-after-milliseconds)" \
+      failover-timeout "$(sentinel_field "$fields" failover-timeout)" \
+      parallel-syncs "$(sentinel_field "$fields" parallel-syncs)" >&2
+    if [ -n "$PASSWORD" ]; then
+      sentinel_cli "$s" SENTINEL SET "$MASTER_SET" auth-user admin auth-pass "$PASSWORD" >&2
+    fi
+  done
+  echo "$successor"
 }
 
 decide_without_sentinels() {

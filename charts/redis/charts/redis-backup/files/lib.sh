@@ -70,9 +70,9 @@ peer_with_data() {
   done
 }
 
-# A peer that was replicating from this node until it went down (its link broke, it did not restart):
-# it holds every write this node had acknowledged, possibly more than this node's own files.
-live_replica_of_self() {
+# Peers that were replicating from this node until it went down (their link broke, they did not restart), as
+# "<offset> <host>" lines: they hold every write this node had acknowledged, possibly more than its own files.
+live_replicas_of_self() {
   for p in $DATA_PODS; do
     [ "$p" = "$SELF_FQDN" ] && continue
     info="$(node_cli "$p" INFO replication 2>/dev/null)" || continue
@@ -80,10 +80,19 @@ live_replica_of_self() {
     [ "$(info_field "$info" master_host)" = "$SELF_FQDN" ] || continue
     down="$(info_field "$info" master_link_down_since_seconds)"
     if [ -n "$down" ] && [ "$down" != "-1" ]; then
-      echo "$p"
-      return
+      echo "$(info_field "$info" slave_repl_offset) $p"
     fi
   done
+}
+
+# The live replica of this node with the newest data; empty when none.
+live_replica_of_self() {
+  live_replicas_of_self | sort -rn | awk 'NR == 1 { print $2 }'
+}
+
+# One field of a `SENTINEL MASTER` reply (alternating name and value lines).
+sentinel_field() { # sentinel_field REPLY NAME
+  printf '%s\n' "$1" | tr -d '\r' | awk -v k="$2" 'found { print; exit } $0 == k { found = 1 }'
 }
 
 data_dir_empty() {
