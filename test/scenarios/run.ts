@@ -18,6 +18,10 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
             values: s.values,
           });
           await s.run(release, cluster());
+        } catch (e) {
+          // Printed at once: a long suite reports its failures only at the end, and the cluster state is gone by then.
+          console.log(`      [scenario failed] ${s.name}: ${(e as Error).message.split('\n').slice(0, 40).join('\n        ')}`);
+          throw e;
         } finally {
           await release?.uninstall({ keepVolumes: false });
         }
