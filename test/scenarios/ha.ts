@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { Release } from '../../generator/cluster/types.ts';
 import { AckWriter, missingAcked, sleep, type WriterStats } from '../support/ack-writer.ts';
-import { ask, dataPods, password, podClient, REDIS_PORT, role, sentinelClient, sentinelPods, SENTINEL_PORT, waitForSingleMaster, MASTER_SET } from '../support/ha.ts';
+import { ask, dataPods, password, podClient, REDIS_PORT, role, sentinelClient, sentinelPods, sentinelViews, SENTINEL_PORT, waitForSingleMaster, MASTER_SET } from '../support/ha.ts';
 import type { Scenario } from './scenario.ts';
 
 const DOWN_AFTER_MS = 5000;
@@ -20,7 +20,9 @@ async function withWriter<T>(release: Release, body: (writer: AckWriter) => Prom
   try {
     await writer.waitForAcks(50);
     const result = await body(writer);
-    await writer.waitForAcks(50, 60_000);
+    await writer.waitForAcks(50, 60_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await releaseState(release)}`);
+    });
     stats = await writer.stop();
     const topology = await waitForSingleMaster(release);
     const reader = await podClient(release, topology.master);
@@ -60,12 +62,23 @@ export async function killMasterAndMeasure(release: Release, writer: AckWriter):
   throw new Error(`no acknowledged write within 60 s of killing the master\n${await sentinelLogs(release)}`);
 }
 
+/** Roles as each data pod reports them, what each sentinel names, and the sentinels' logs: for failure messages. */
+async function releaseState(release: Release): Promise<string> {
+  const roles: string[] = [];
+  for (const p of await dataPods(release)) {
+    const info = String(await ask(release, p.name, REDIS_PORT, 'INFO', 'replication'));
+    const field = (k: string) => new RegExp(`${k}:(\\S+)`).exec(info)?.[1] ?? '-';
+    roles.push(`${p.name} (${p.ip}, ready ${p.ready}): role ${field('role')} master_host ${field('master_host')} link ${field('master_link_status')} replicas ${field('connected_slaves')}`);
+  }
+  return `${roles.join('\n')}\nsentinels name: ${JSON.stringify(Object.fromEntries(await sentinelViews(release)))}\n${await sentinelLogs(release)}`;
+}
+
 /** The tail of every sentinel's log, for failure messages. */
 async function sentinelLogs(release: Release): Promise<string> {
   const out: string[] = [];
   for (const s of await sentinelPods(release)) {
-    const lines = (await release.logs(s.name).catch(() => '')).split('\n').filter((l) => !/Failed to resolve/.test(l));
-    out.push(`--- ${s.name}\n${lines.slice(-15).join('\n')}`);
+    const lines = (await release.logs(s.name).catch(() => '')).split('\n').filter((l) => !/Failed to resolve|waitpid\(\)/.test(l));
+    out.push(`--- ${s.name}\n${lines.slice(-25).join('\n')}`);
   }
   return out.join('\n');
 }
