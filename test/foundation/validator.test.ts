@@ -35,6 +35,8 @@ const INVALID_PROFILES: InvalidProfile[] = [
   { title: 'a list for resources', yaml: y('server:', '  resources: [cpu]'), key: 'server.resources', line: 2, says: 'expected object' },
   { title: 'a map for a list', yaml: y('server:', '  config:', '    save: {"300": 10}'), key: 'server.config.save', line: 3, says: 'Write an array value' },
   { title: 'a quoted string for a boolean', yaml: y('server:', '  persistence:', '    enabled: "yes"'), key: 'server.persistence.enabled', line: 3, says: 'Write a boolean value' },
+  { title: 'a password with a tab', yaml: y('global:', '  auth:', '    password: "secret\\tvalue"'), key: 'global.auth.password', line: 3, says: 'Use printable ASCII only' },
+  { title: 'a password with a non-ASCII letter', yaml: y('global:', '  auth:', '    password: "pässword"'), key: 'global.auth.password', line: 3, says: 'outside printable ASCII' },
   { title: 'an unquoted number for a password', yaml: y('global:', '  auth:', '    password: 12345'), key: 'global.auth.password', line: 3, says: 'Write a string value' },
   // Sentinel topology.
   { title: 'a quorum larger than the sentinels', yaml: y('global:', '  topology:', '    dataNodes: 3', '    sentinels: 3', 'sentinel:', '  quorum: 4'), key: 'sentinel.quorum', line: 6, says: 'Set sentinel.quorum between 2 and 3' },
@@ -118,6 +120,11 @@ describe('profile validation', () => {
       if (/^\d+$/.test(leaf)) expect(lineText, c.title).to.include('[');
       else expect(lineText, c.title).to.include(`${leaf}:`);
     }
+  });
+
+  it('accepts a password of any printable ASCII characters, and never echoes a refused one', () => {
+    expect(show(validateProfileText('profile.yaml', y('global:', '  auth:', `    password: ${JSON.stringify(' p a\'ss"w#o$rd\\x41 ~')}`)))).to.equal('(no diagnostics)');
+    expect(show(validateProfileText('profile.yaml', y('global:', '  auth:', '    password: "hunter2\\n"')))).to.not.include('hunter2');
   });
 
   it('accepts persistence off with replicas once the data loss is acknowledged', () => {
