@@ -36,6 +36,7 @@ Examples:
       console.error('nothing was written');
       return 1;
     }
+    for (const d of result.warnings) console.error(formatDiagnostic(d));
     const rel = path.relative(process.cwd(), result.file);
     console.log(`wrote ${rel}\ninstall it with:\n  helm install ${name} charts/redis -f ${rel}`);
     return 0;

@@ -1,13 +1,13 @@
 import { validateProfile } from '../profiles/validate.ts';
-import { formatDiagnostic } from '../profiles/diagnostics.ts';
+import { errorsIn, formatDiagnostic } from '../profiles/diagnostics.ts';
 import { resolveProfile } from '../profiles/files.ts';
 import { UsageError } from './command.ts';
 
-/** The profile a command was given, validated; undefined (after printing every problem) when invalid. */
+/** The profile a command was given, validated; undefined (after printing every problem) when it has an error. */
 export function validProfileFile(profile: string | undefined): string | undefined {
   if (!profile) throw new UsageError('name a profile, e.g. dev or values/ha-production.yaml');
   const file = resolveProfile(profile);
   const diagnostics = validateProfile(file);
   for (const d of diagnostics) console.error(formatDiagnostic(d));
-  return diagnostics.length ? undefined : file;
+  return errorsIn(diagnostics).length ? undefined : file;
 }

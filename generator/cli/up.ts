@@ -15,7 +15,7 @@ import { clusterStatus, startCluster, stopCluster } from '../../cluster/local/li
 import { toolsDir } from '../../cluster/local/tools.ts';
 import { applySets, SetSyntaxError } from '../profiles/set-values.ts';
 import { validateProfileText } from '../profiles/validate.ts';
-import { formatDiagnostic } from '../profiles/diagnostics.ts';
+import { errorsIn, formatDiagnostic } from '../profiles/diagnostics.ts';
 import { DEFAULT_LOCAL_CLUSTER } from './cluster.ts';
 import { helmTargetArgs, kubectlFor } from './kube-access.ts';
 import { kubeConnectionInfo } from './release-connection.ts';
@@ -76,7 +76,7 @@ function profileWithSets(profile: string, sets: string[]): { file: string; remov
   const label = sets.length ? `${path.relative(process.cwd(), profile)} with ${sets.map((s) => `--set ${s}`).join(' ')}` : path.relative(process.cwd(), profile);
   const diagnostics = validateProfileText(label, text);
   for (const d of diagnostics) console.error(formatDiagnostic(d));
-  if (diagnostics.length) return undefined;
+  if (errorsIn(diagnostics).length) return undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-up-'));
   const file = path.join(dir, path.basename(profile));
   fs.writeFileSync(file, text, { mode: 0o600 });

@@ -1,5 +1,5 @@
 import { validateProfile } from '../profiles/validate.ts';
-import { formatDiagnostic } from '../profiles/diagnostics.ts';
+import { errorsIn, formatDiagnostic } from '../profiles/diagnostics.ts';
 import { resolveProfile } from '../profiles/files.ts';
 import { parse, UsageError, type Command } from './command.ts';
 
@@ -11,7 +11,8 @@ export const validateCommand: Command = {
 Checks each profile (a path, or a name under values/) with the values schema (all errors) and the
 semantic rules (sentinel quorum, replicas for Sentinel, maxmemory headroom, persistence with replicas,
 backup schedule). Each problem names the file, line, column and key, what is wrong and what is valid.
-Exit code 1 when any profile has a problem.
+Warnings (a setup that may still work, e.g. S3 pod credentials without a ServiceAccount annotation) are
+printed as \`file:line:col: warning: key: ...\`. Exit code 1 when any profile has an error.
 
 Examples:
   redis-charts validate values/*.yaml
@@ -22,10 +23,9 @@ Examples:
     let failed = 0;
     for (const p of positionals) {
       const diagnostics = validateProfile(resolveProfile(p));
-      if (diagnostics.length) {
-        failed++;
-        for (const d of diagnostics) console.error(formatDiagnostic(d));
-      } else console.log(`${p}: valid`);
+      for (const d of diagnostics) console.error(formatDiagnostic(d));
+      if (errorsIn(diagnostics).length) failed++;
+      else console.log(`${p}: valid${diagnostics.length ? ` (${diagnostics.length} warning${diagnostics.length > 1 ? 's' : ''})` : ''}`);
     }
     return failed ? 1 : 0;
   },

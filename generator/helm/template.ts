@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { UMBRELLA_DIR } from '../paths.ts';
+import { apiVersionArgs } from './api-versions.ts';
 
 const run = promisify(execFile);
 
@@ -11,6 +12,8 @@ export interface TemplateOptions {
   chartDir?: string;
   valuesFiles?: string[];
   set?: string[];
+  /** `--api-versions`: APIs the chart may assume the cluster serves (Capabilities.APIVersions). */
+  apiVersions?: readonly string[];
   extraArgs?: string[];
 }
 
@@ -36,6 +39,7 @@ export function templateArgs(o: TemplateOptions): string[] {
     '--namespace', o.namespace ?? 'default',
     ...(o.valuesFiles ?? []).flatMap((f) => ['-f', f]),
     ...(o.set ?? []).flatMap((s) => ['--set', s]),
+    ...apiVersionArgs(o.apiVersions ?? []),
     ...(o.extraArgs ?? []),
   ];
 }

@@ -13,9 +13,9 @@ const rule = (description: string, forDuration: string, severity: 'critical' | '
 
 export const alertsModel: Group = group('Alert rules (PrometheusRule, and a plain rules file) and a Grafana dashboard.', {
   enabled: enabledField(false, 'alert rules and the dashboard'),
-  prometheusRule: group('PrometheusRule for the Prometheus Operator.', {
+  prometheusRule: group('PrometheusRule for the Prometheus Operator. Created only where the cluster serves monitoring.coreos.com/v1 PrometheusRule; otherwise NOTES say it was skipped.', {
     enabled: bool(true, 'Create a PrometheusRule.'),
-    labels: stringMap({}, 'Extra labels so your Prometheus selects it.'),
+    labels: stringMap({}, 'Extra labels so your Prometheus selects it, e.g. `release: kube-prometheus-stack`.'),
   }),
   rulesConfigMap: bool(true, 'Also ship the same rules as a plain Prometheus rules file (`redis-rules.yaml`) in a ConfigMap.'),
   runbookUrl: str('https://github.com/redis-charts/redis-charts/blob/main/charts/redis-alerts/README.md', 'Base URL of the runbook; each alert links to its anchor.'),

@@ -54,6 +54,12 @@ export const backupModel: Group = group('Scheduled RDB backups: stream from a he
     accessMode: oneOf(['ReadWriteOnce', 'ReadWriteMany'], 'ReadWriteOnce', 'Access mode; ReadWriteMany lets a restore read it from any node.'),
   }),
   scratchSizeLimit: str('', 'Size limit of the scratch emptyDir holding one dump while it is verified and compressed; empty for none.', { constraints: { pattern: `^$|${QUANTITY}` } }),
+  serviceAccount: group('ServiceAccount of the backup pods: the identity a cloud (IRSA, GKE Workload Identity, Azure Workload Identity) maps to a role for `remote.*` with pod credentials.', {
+    create: bool(true, 'Create the ServiceAccount.'),
+    name: str('', 'Its name; empty uses `<release>-backup` when `create`, else the namespace\'s `default`.', { constraints: { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' } }),
+    annotations: stringMap({}, 'Annotations of a created ServiceAccount, e.g. `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` or `iam.gke.io/gcp-service-account: <sa>@<project>.iam.gserviceaccount.com`.'),
+    automountServiceAccountToken: bool(false, 'Mount the Kubernetes API token in the backup pods. The backup never calls the API, and cloud identity webhooks inject their own projected token.'),
+  }),
   resources: resourcesModel({ cpu: '100m', memory: '128Mi' }, { memory: '512Mi' }),
   podAnnotations: stringMap({}, 'Extra pod annotations.'),
 });

@@ -3,6 +3,9 @@ import { anyObject, bool, free, group, int, objectList, oneOf, str, stringList, 
 /** An explicit image tag: never empty, never `latest` (Go's regexp has no lookahead, so `not`). */
 export const PINNED_TAG = { minLength: 1, not: { enum: ['latest'] } };
 
+/** Space to `~`: what the config quoting, the proxy's health check and the connection URL carry intact. */
+export const PRINTABLE_ASCII = '^[ -~]*$';
+
 /** Values every chart shares. In the umbrella they live under `global`, so all components agree on them. */
 export const globalModel: Group = group('Settings every component shares; in the umbrella chart they are set once here.', {
   engine: oneOf(['redis', 'valkey'], 'redis', 'Server engine: the official `redis` image or `valkey/valkey`.'),
@@ -29,7 +32,7 @@ export const globalModel: Group = group('Settings every component shares; in the
   }),
   auth: group('Password authentication (`requirepass`/`masterauth`, Sentinel too).', {
     enabled: bool(true, 'Require a password.'),
-    password: str('', 'Password; empty generates one and keeps it across upgrades. Prefer `existingSecret`.'),
+    password: str('', 'Password: printable ASCII (space to `~`), any of it, quotes and backslashes included; empty generates one and keeps it across upgrades. Prefer `existingSecret`.', { constraints: { pattern: PRINTABLE_ASCII } }),
     existingSecret: str('', 'Name of an existing Secret holding the password; nothing is generated when set.'),
     existingSecretPasswordKey: str('redis-password', 'Key of the password in the Secret.'),
     connectionSecretName: str('', 'Name of the connection Secret apps mount (keys `redis-url`, `host`, `port`, and with Sentinel `sentinels`, `master-set`); empty uses `<release>-redis-connection`. Set `redis-credentials` to keep apps written for that name.', { constraints: { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' } }),

@@ -21,13 +21,13 @@ export const exporterModel: Group = group('redis_exporter in multi-target mode: 
   interval: str('30s', 'Scrape interval (ServiceMonitor, PodMonitor and the plain scrape config).', { constraints: { pattern: DURATION } }),
   scrapeTimeout: str('10s', 'Scrape timeout.', { constraints: { pattern: DURATION } }),
   connectionTimeout: str('5s', 'Exporter\'s timeout to reach a target. Keep it under `scrapeTimeout`, so a dead pod reports `redis_up 0` instead of a failed scrape.', { constraints: { pattern: DURATION } }),
-  serviceMonitor: group('Prometheus Operator ServiceMonitor (one endpoint per target).', {
+  serviceMonitor: group('Prometheus Operator ServiceMonitor (one endpoint per target). Created only where the cluster serves monitoring.coreos.com/v1 ServiceMonitor; otherwise NOTES say it was skipped.', {
     enabled: bool(false, 'Create a ServiceMonitor.'),
-    labels: stringMap({}, 'Extra labels so your Prometheus selects it (e.g. `release: prometheus`).'),
+    labels: stringMap({}, 'Extra labels so your Prometheus selects it, e.g. `release: kube-prometheus-stack` (the release name of kube-prometheus-stack).'),
   }),
-  podMonitor: group('Prometheus Operator PodMonitor (one endpoint per target), instead of or besides the ServiceMonitor.', {
+  podMonitor: group('Prometheus Operator PodMonitor (one endpoint per target), instead of or besides the ServiceMonitor. Created only where the cluster serves monitoring.coreos.com/v1 PodMonitor.', {
     enabled: bool(false, 'Create a PodMonitor.'),
-    labels: stringMap({}, 'Extra labels so your Prometheus selects it.'),
+    labels: stringMap({}, 'Extra labels so your Prometheus selects it, e.g. `release: kube-prometheus-stack`.'),
   }),
   scrapeConfig: bool(true, 'Ship a ConfigMap `<release>-exporter-scrape` with the `scrape_configs` for a Prometheus without the operator.'),
   scrapeAnnotations: bool(false, 'Add prometheus.io/* annotations to the Service. They reach only the exporter\'s own /metrics, not Redis: use the scrape config for that.'),

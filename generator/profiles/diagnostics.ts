@@ -9,11 +9,16 @@ export interface Diagnostic {
   key: string;
   message: string;
   fix: string;
+  /** A warning does not make the profile invalid: the setup may still work (e.g. a node instance role). Absent: an error. */
+  severity?: 'warning';
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.key || '(root)'}: ${d.message}. ${d.fix}`;
+  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.key || '(root)'}: ${d.message}. ${d.fix}`;
 }
+
+export const isWarning = (d: Diagnostic): boolean => d.severity === 'warning';
+export const errorsIn = (ds: Diagnostic[]): Diagnostic[] => ds.filter((d) => !isWarning(d));
 
 /** A parsed YAML file that can tell the line and column of any key path. */
 export class LocatedYaml {
@@ -51,6 +56,10 @@ export class LocatedYaml {
 
   at(path: (string | number)[], message: string, fix: string): Diagnostic {
     return { file: this.file, ...this.locate(path), key: path.join('.'), message, fix };
+  }
+
+  warningAt(path: (string | number)[], message: string, fix: string): Diagnostic {
+    return { ...this.at(path, message, fix), severity: 'warning' };
   }
 
   syntaxErrors(): Diagnostic[] {

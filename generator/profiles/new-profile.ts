@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PROFILES_DIR } from '../paths.ts';
 import { applySets } from './set-values.ts';
 import { validateProfileText } from './validate.ts';
-import type { Diagnostic } from './diagnostics.ts';
+import { errorsIn, type Diagnostic } from './diagnostics.ts';
 
 export interface NewProfileOptions {
   name: string;
@@ -13,7 +13,7 @@ export interface NewProfileOptions {
   dir?: string;
 }
 
-export type NewProfileResult = { ok: true; file: string } | { ok: false; diagnostics: Diagnostic[] } | { ok: false; error: string };
+export type NewProfileResult = { ok: true; file: string; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] } | { ok: false; error: string };
 
 /** Copy a profile, apply --set overrides (keeping its comments), validate, and write values/<name>.yaml. */
 export function newProfile(o: NewProfileOptions): NewProfileResult {
@@ -27,8 +27,8 @@ export function newProfile(o: NewProfileOptions): NewProfileResult {
   // No padding inside flow braces: chart-testing's lintconf.yaml (braces: max-spaces-inside 0) lints profiles.
   const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   const diagnostics = validateProfileText(path.relative(process.cwd(), file), text);
-  if (diagnostics.length) return { ok: false, diagnostics };
+  if (errorsIn(diagnostics).length) return { ok: false, diagnostics };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
-  return { ok: true, file };
+  return { ok: true, file, warnings: diagnostics };
 }

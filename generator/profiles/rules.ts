@@ -11,7 +11,12 @@ export interface EffectiveValues {
     resources: { limits?: { memory?: string | number } };
   };
   sentinel: { quorum: number };
-  backup: { enabled: boolean; schedule: string };
+  backup: {
+    enabled: boolean;
+    schedule: string;
+    remote: { type: string; existingSecret: string; s3: { envAuth: boolean } };
+    serviceAccount: { name: string; annotations: Record<string, string> };
+  };
 }
 
 type Rule = (v: EffectiveValues, yaml: LocatedYaml) => Diagnostic[];
@@ -75,7 +80,17 @@ const backupSchedule: Rule = (v, yaml) => {
   return problem ? [yaml.at(['backup', 'schedule'], `schedule "${v.backup.schedule}" ${problem}`, 'Use a 5-field cron expression such as "0 */6 * * *".')] : [];
 };
 
-export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, backupSchedule];
+// A warning, not an error: credentials from the nodes' instance role need no ServiceAccount annotation.
+const backupPodIdentity: Rule = (v, yaml) => {
+  const { enabled, remote, serviceAccount } = v.backup;
+  if (!enabled || remote.type !== 's3' || remote.existingSecret || !remote.s3.envAuth) return [];
+  if (serviceAccount.name || Object.keys(serviceAccount.annotations).length) return [];
+  return [yaml.warningAt(['backup', 'remote', 's3', 'envAuth'],
+    'envAuth takes S3 credentials from the pod identity, but backup.serviceAccount has no annotations and no name, so no cloud role is bound to the backup pods',
+    'Set backup.serviceAccount.annotations, e.g. `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` for IRSA, or backup.serviceAccount.name to an existing annotated ServiceAccount; ignore this only if the nodes\' instance role may write the bucket.')];
+};
+
+export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, backupSchedule, backupPodIdentity];
 
 export function ruleDiagnostics(values: EffectiveValues, yaml: LocatedYaml): Diagnostic[] {
   return RULES.flatMap((rule) => rule(values, yaml));

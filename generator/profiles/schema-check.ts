@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { umbrellaSchema } from '../charts/catalog.ts';
+import { PRINTABLE_ASCII } from '../model/common.ts';
 import type { Diagnostic, LocatedYaml } from './diagnostics.ts';
 
 // verbose: the diagnostics quote the offending value (e.data) and list the valid keys (e.parentSchema).
@@ -34,6 +35,8 @@ function toDiagnostic(yaml: LocatedYaml, e: ErrorObject): Diagnostic {
     case 'type':
       return yaml.at(path, `expected ${p.type} but got ${JSON.stringify(e.data)}`, `Write ${/^[aeiou]/.test(String(p.type)) ? 'an' : 'a'} ${p.type} value.`);
     case 'pattern':
+      // A secret is not echoed back: the message names the key and the allowed characters only.
+      if (p.pattern === PRINTABLE_ASCII) return yaml.at(path, 'has a character outside printable ASCII (a tab, a newline, another control character or a non-ASCII letter)', 'Use printable ASCII only: letters, digits, space and the symbols from `!` to `~`, quotes and backslashes included.');
       return yaml.at(path, `${JSON.stringify(e.data)} does not match ${p.pattern}`, describePattern(String(p.pattern)));
     case 'not':
     case 'minLength':

@@ -4,6 +4,7 @@ import { components } from '../../generator/charts/catalog.ts';
 import { listProfiles } from '../../generator/profiles/files.ts';
 import { CHARTS_DIR, PROFILES_DIR, REPO_ROOT, UMBRELLA_DIR } from '../../generator/paths.ts';
 import type { HelmMajor } from '../../generator/toolchain/tools.ts';
+import { MONITORING_API_VERSIONS, apiVersionArgs } from '../../generator/helm/api-versions.ts';
 import { HELM_MAJORS, runHelm, type HelmRun } from '../support/helm-runs.ts';
 import { objectId, parseManifests, podTemplates } from '../support/manifests.ts';
 import { schemaProblems, type KubeObject } from '../support/kube-schema.ts';
@@ -44,8 +45,9 @@ const key = (c: RenderCase, helm: HelmMajor) => `helm ${helm} ${c.name}`;
 const setArgs = (c: RenderCase) => (c.set ?? []).flatMap((s) => ['--set', s]);
 const lint = (c: RenderCase, helm: HelmMajor) => runHelm(helm, ['lint', '--strict', c.chartDir, '-f', c.valuesFile, ...setArgs(c)]);
 
+// As on a cluster with the prometheus-operator CRDs, so the ServiceMonitor, PodMonitor and PrometheusRule are checked too.
 async function render(c: RenderCase, helm: HelmMajor): Promise<Rendered> {
-  const template = await runHelm(helm, ['template', RELEASE, c.chartDir, '--namespace', NAMESPACE, '-f', c.valuesFile, ...setArgs(c)]);
+  const template = await runHelm(helm, ['template', RELEASE, c.chartDir, '--namespace', NAMESPACE, '-f', c.valuesFile, ...setArgs(c), ...apiVersionArgs(MONITORING_API_VERSIONS)]);
   const objects = template.ok ? parseManifests(template.stdout) : [];
   const problems = new Map(await Promise.all(objects.map(async (o) => [objectId(o), await schemaProblems(o)] as const)));
   return { template, objects, problems };

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { newProfile, type NewProfileResult } from '../../generator/profiles/new-profile.ts';
 import { SetSyntaxError } from '../../generator/profiles/set-values.ts';
 import { validateProfile } from '../../generator/profiles/validate.ts';
-import { formatDiagnostic } from '../../generator/profiles/diagnostics.ts';
+import { errorsIn, formatDiagnostic } from '../../generator/profiles/diagnostics.ts';
 import { PROFILES_DIR, UMBRELLA_DIR } from '../../generator/paths.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 import { runHelm } from '../support/helm-runs.ts';
@@ -54,8 +54,8 @@ describe('new-profile', () => {
       expect(text).to.match(/^# staging: made from ha-production\.yaml with server\.persistence\.size=5Gi, .*\.\n\n?# ha-production:/);
     });
 
-    it('validates', () => {
-      expect(validateProfile(file).map(formatDiagnostic)).to.deep.equal([]);
+    it('validates (keeping its source\'s warning)', () => {
+      expect(errorsIn(validateProfile(file)).map(formatDiagnostic)).to.deep.equal([]);
     });
 
     it('has the overrides, typed as --set types them, and every other value of its source', () => {
@@ -170,7 +170,8 @@ describe('new-profile', () => {
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stdout).to.include(`wrote values/${name}.yaml`);
         expect(r.stdout).to.include(`helm install ${name} charts/redis -f values/${name}.yaml`);
-        expect(validateProfile(created)).to.deep.equal([]);
+        expect(errorsIn(validateProfile(created))).to.deep.equal([]);
+        expect(r.stderr).to.include('warning: backup.remote.s3.envAuth');
 
         const again = await runCli(['new-profile', name, '--from', 'dev']);
         expect(again.code).to.equal(1);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { validateProfile, validateProfileText } from '../../generator/profiles/validate.ts';
-import { formatDiagnostic, type Diagnostic } from '../../generator/profiles/diagnostics.ts';
+import { errorsIn, formatDiagnostic, isWarning, type Diagnostic } from '../../generator/profiles/diagnostics.ts';
 import { listProfiles } from '../../generator/profiles/files.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 
@@ -35,6 +35,8 @@ const INVALID_PROFILES: InvalidProfile[] = [
   { title: 'a list for resources', yaml: y('server:', '  resources: [cpu]'), key: 'server.resources', line: 2, says: 'expected object' },
   { title: 'a map for a list', yaml: y('server:', '  config:', '    save: {"300": 10}'), key: 'server.config.save', line: 3, says: 'Write an array value' },
   { title: 'a quoted string for a boolean', yaml: y('server:', '  persistence:', '    enabled: "yes"'), key: 'server.persistence.enabled', line: 3, says: 'Write a boolean value' },
+  { title: 'a password with a tab', yaml: y('global:', '  auth:', '    password: "secret\\tvalue"'), key: 'global.auth.password', line: 3, says: 'Use printable ASCII only' },
+  { title: 'a password with a non-ASCII letter', yaml: y('global:', '  auth:', '    password: "pässword"'), key: 'global.auth.password', line: 3, says: 'outside printable ASCII' },
   { title: 'an unquoted number for a password', yaml: y('global:', '  auth:', '    password: 12345'), key: 'global.auth.password', line: 3, says: 'Write a string value' },
   // Sentinel topology.
   { title: 'a quorum larger than the sentinels', yaml: y('global:', '  topology:', '    dataNodes: 3', '    sentinels: 3', 'sentinel:', '  quorum: 4'), key: 'sentinel.quorum', line: 6, says: 'Set sentinel.quorum between 2 and 3' },
@@ -120,6 +122,11 @@ describe('profile validation', () => {
     }
   });
 
+  it('accepts a password of any printable ASCII characters, and never echoes a refused one', () => {
+    expect(show(validateProfileText('profile.yaml', y('global:', '  auth:', `    password: ${JSON.stringify(' p a\'ss"w#o$rd\\x41 ~')}`)))).to.equal('(no diagnostics)');
+    expect(show(validateProfileText('profile.yaml', y('global:', '  auth:', '    password: "hunter2\\n"')))).to.not.include('hunter2');
+  });
+
   it('accepts persistence off with replicas once the data loss is acknowledged', () => {
     const yaml = y('global:', '  topology:', '    dataNodes: 3', '    sentinels: 3', 'server:', '  persistence:', '    enabled: false', '    acknowledgeDataLossWithReplicas: true');
     expect(show(validateProfileText('profile.yaml', yaml))).to.equal('(no diagnostics)');
@@ -159,9 +166,40 @@ describe('profile validation', () => {
 
     for (const p of listProfiles()) {
       it(`${p.name} is valid`, () => {
-        expect(show(validateProfile(p.file))).to.equal('(no diagnostics)');
+        expect(show(errorsIn(validateProfile(p.file)))).to.equal('(no diagnostics)');
       });
     }
+
+    it('warn only where a user must act: ha-production\'s S3 pod credentials need a role bound to the backup ServiceAccount', () => {
+      const warnings = listProfiles().flatMap((p) => validateProfile(p.file).filter(isWarning).map((d) => `${p.name}: ${d.key}`));
+      expect(warnings).to.deep.equal(['ha-production: backup.remote.s3.envAuth']);
+    });
+  });
+
+  describe('the backup pod identity warning', () => {
+    const s3 = (...serviceAccount: string[]) => y('backup:', '  enabled: true', '  remote:', '    type: s3', '    s3:', '      envAuth: true', ...serviceAccount);
+
+    it('warns, not errors, when envAuth has no ServiceAccount annotation or name, naming the key and the IRSA annotation', () => {
+      const ds = validateProfileText('profile.yaml', s3());
+      expect(ds).to.have.length(1);
+      const [d] = ds;
+      expect(isWarning(d!)).to.equal(true);
+      expect(errorsIn(ds)).to.deep.equal([]);
+      expect(formatDiagnostic(d!)).to.match(/^profile\.yaml:6:7: warning: backup\.remote\.s3\.envAuth: /);
+      expect(d!.fix).to.include('backup.serviceAccount.annotations').and.include('eks.amazonaws.com/role-arn').and.include('backup.serviceAccount.name');
+      expect(d!.fix).to.match(FIX_SENTENCE);
+    });
+
+    it('is quiet once the ServiceAccount is annotated or named', () => {
+      expect(show(validateProfileText('profile.yaml', s3('  serviceAccount:', '    annotations:', '      eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/redis-backup')))).to.equal('(no diagnostics)');
+      expect(show(validateProfileText('profile.yaml', s3('  serviceAccount:', '    create: false', '    name: backup-irsa')))).to.equal('(no diagnostics)');
+    });
+
+    it('is quiet without envAuth, with an existing rclone Secret, or with backups off', () => {
+      expect(show(validateProfileText('profile.yaml', y('backup:', '  enabled: true', '  remote:', '    type: s3', '    s3: {accessKeyId: a, secretAccessKey: b}')))).to.equal('(no diagnostics)');
+      expect(show(validateProfileText('profile.yaml', y('backup:', '  enabled: true', '  remote:', '    type: s3', '    existingSecret: rclone', '    s3:', '      envAuth: true')))).to.equal('(no diagnostics)');
+      expect(show(validateProfileText('profile.yaml', y('backup:', '  enabled: false', '  remote:', '    type: s3', '    s3:', '      envAuth: true')))).to.equal('(no diagnostics)');
+    });
   });
 
   describe('redis-charts validate', () => {
@@ -199,9 +237,12 @@ describe('profile validation', () => {
       expect(quorum.stderr.trim()).to.match(/^quorum\.yaml:6:3: sentinel\.quorum: quorum 4 is more than the 3 sentinels.*Set sentinel\.quorum between 2 and 3\.$/);
     });
 
-    it('exits 0 on the shipped profiles', () => {
+    it('exits 0 on the shipped profiles, printing only their warnings', () => {
       expect(good.code, good.stderr).to.equal(0);
-      expect(good.stderr).to.equal('');
+      const lines = good.stderr.trim().split('\n');
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(/^values\/ha-production\.yaml:\d+:\d+: warning: backup\.remote\.s3\.envAuth: /);
+      expect(good.stdout).to.include('ha-production.yaml: valid (1 warning)');
     });
 
     it('exits 1 when one of several profiles is bad, and still checks the others', () => {

@@ -289,3 +289,27 @@ spec:
       from:
         {{- include "rc.networkPolicyClients" .ctx | nindent 8 }}
 {{- end -}}
+
+{{/*
+Whether the cluster serves a prometheus-operator kind ("ServiceMonitor", "PodMonitor", "PrometheusRule").
+Rendering one without its CRD makes the whole install fail with "no matches for kind".
+*/}}
+{{- define "rc.hasMonitoringApi" -}}
+{{- if .ctx.Capabilities.APIVersions.Has (printf "monitoring.coreos.com/v1/%s" .kind) }}true{{ end -}}
+{{- end -}}
+
+{{/*
+NOTES lines for the prometheus-operator objects a user enabled that were skipped for want of their CRD.
+(dict "ctx" . "objects" (list (dict "kind" "ServiceMonitor" "key" "exporter.serviceMonitor.enabled" "enabled" true) ...))
+*/}}
+{{- define "rc.notes.skippedMonitoring" -}}
+{{- $ctx := .ctx -}}
+{{- range .objects }}
+{{- if and .enabled (not (include "rc.hasMonitoringApi" (dict "ctx" $ctx "kind" .kind))) }}
+
+SKIPPED: {{ .kind }} not created although {{ .key }} is true: the cluster has no monitoring.coreos.com/v1/{{ .kind }} API.
+  Install the prometheus-operator CRDs (e.g. with kube-prometheus-stack) and run helm upgrade, or, when rendering
+  for GitOps, pass: helm template --api-versions monitoring.coreos.com/v1/{{ .kind }}
+{{- end }}
+{{- end }}
+{{- end -}}

@@ -12,10 +12,12 @@ write_config() {
   disabled=""
   for c in $DISABLED_COMMANDS; do disabled="$disabled -$(echo "$c" | tr 'A-Z' 'a-z')"; done
   if [ -n "$PASSWORD" ]; then
-    echo "user default on >${PASSWORD} ~* &* +@all${disabled}"
-    echo "user admin on >${PASSWORD} ~* &* +@all"
+    # printf, not echo: sh's echo would turn a backslash in the password into an escape.
+    pass="$(conf_quote ">${PASSWORD}")"
+    printf 'user default on %s ~* &* +@all%s\n' "$pass" "$disabled"
+    printf 'user admin on %s ~* &* +@all\n' "$pass"
     echo "masteruser admin"
-    echo "masterauth ${PASSWORD}"
+    printf 'masterauth %s\n' "$(conf_quote "$PASSWORD")"
   else
     echo "user default on nopass ~* &* +@all${disabled}"
     echo "user admin on nopass ~* &* +@all"

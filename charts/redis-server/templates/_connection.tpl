@@ -2,7 +2,8 @@
 {{- define "rc.connectionSecret.manifest" -}}
 {{- $ctx := .ctx -}}
 {{- $host := printf "%s.%s.svc.%s" (include "rc.masterService" $ctx) $ctx.Release.Namespace $ctx.Values.global.clusterDomain -}}
-{{- $auth := ternary (printf "default:%s@" (.password | urlquery)) "" (ne .password "") }}
+{{- /* urlquery writes a space as "+", which a URL's userinfo keeps as a plus: spell it %20 ("+" itself is already %2B). */}}
+{{- $auth := ternary (printf "default:%s@" (.password | urlquery | replace "+" "%20")) "" (ne .password "") }}
 apiVersion: v1
 kind: Secret
 metadata:

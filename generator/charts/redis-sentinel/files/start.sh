@@ -46,10 +46,11 @@ myid="$(printf '%s' "${POD_NAMESPACE}/${POD_NAME}" | sha1sum | cut -c1-40)"
   echo "sentinel failover-timeout ${MASTER_SET} ${FAILOVER_TIMEOUT_MS}"
   echo "sentinel parallel-syncs ${MASTER_SET} ${PARALLEL_SYNCS}"
   if [ -n "$PASSWORD" ]; then
-    echo "requirepass ${PASSWORD}"
+    pass="$(conf_quote "$PASSWORD")"
+    printf 'requirepass %s\n' "$pass"
     echo "sentinel auth-user ${MASTER_SET} admin"
-    echo "sentinel auth-pass ${MASTER_SET} ${PASSWORD}"
-    echo "sentinel sentinel-pass ${PASSWORD}"
+    printf 'sentinel auth-pass %s %s\n' "$MASTER_SET" "$pass"
+    printf 'sentinel sentinel-pass %s\n' "$pass"
   fi
   [ ! -f /etc/sentinel/extra.conf ] || cat /etc/sentinel/extra.conf
 } > "$CONF.new"

@@ -4,3 +4,12 @@
 {{- default (printf "%s-backup-remote" (include "rc.base" .)) .Values.remote.existingSecret -}}
 {{- end -}}
 {{- define "rc.backupUsesRemote" -}}{{ if ne .Values.remote.type "local" }}true{{ end }}{{- end -}}
+
+{{/* The backup pods' ServiceAccount: "<release>-backup" when the chart creates it, else the one named, else `default`. */}}
+{{- define "rc.backupServiceAccount" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "rc.backupName" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}

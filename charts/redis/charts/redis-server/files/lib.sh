@@ -8,6 +8,12 @@ fi
 SELF_FQDN="${POD_NAME}.${HEADLESS_SERVICE}.${POD_NAMESPACE}.svc.${CLUSTER_DOMAIN}"
 POD_INDEX="${POD_NAME##*-}"
 
+# A value as one redis.conf / sentinel.conf argument: double-quoted, with `\` and `"` escaped, so spaces,
+# quotes, `#` and `$` stay part of it (the config parser splits lines as sdssplitargs does).
+conf_quote() {
+  printf '"%s"' "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')"
+}
+
 log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) ${POD_NAME}: $*" >&2; }
 
 # Data nodes: internal tools authenticate as the "admin" ACL user, which keeps every command.
