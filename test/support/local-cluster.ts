@@ -6,7 +6,7 @@ import { localImageValues } from '../../cluster/local/chart-images.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { failNode, restoreNode } from '../../cluster/local/faults.ts';
 import { startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
-import { toolsDir } from '../../cluster/local/tools.ts';
+import { imagesDir } from '../../cluster/local/tools.ts';
 import { KubeCluster } from '../../generator/cluster/kube/index.ts';
 import { kubectl as clusterKubectl } from '../../cluster/local/kubectl.ts';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
@@ -48,7 +48,7 @@ export async function localKubeCluster(): Promise<KubeCluster> {
   const running = await localCluster();
   const dir = mkdtempSync(join(tmpdir(), 'redis-charts-local-values-'));
   const imagesValues = join(dir, 'local-images.yaml');
-  writeFileSync(imagesValues, stringify(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') }))));
+  writeFileSync(imagesValues, stringify(localImageValues(await buildImages({ outDir: imagesDir() }))));
   const name = running.layout.name;
   return new KubeCluster({
     kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000,

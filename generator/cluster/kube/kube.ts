@@ -84,6 +84,12 @@ export class Kube {
     }, undefined);
   }
 
+  createPod(namespace: string, pod: k8s.V1Pod): Promise<void> {
+    return this.call(['create', '-n', namespace, '-f', `pod/${pod.metadata?.name ?? ''}`], async () => {
+      await this.core.createNamespacedPod({ namespace, body: pod });
+    }, undefined);
+  }
+
   /** graceful: the pod's own grace period (preStop, SIGTERM). Otherwise grace 0 and force: SIGKILL at once. */
   deletePod(namespace: string, name: string, graceful: boolean): Promise<void> {
     const kubectl = ['delete', 'pod', name, '-n', namespace, '--wait=false', ...(graceful ? [] : ['--grace-period=0', '--force'])];
