@@ -176,10 +176,14 @@ const APP_USER: ImageUser = { name: 'app', uid: 10001, gid: 10001, home: '/app' 
 const APP_DIRS: ImageDir[] = [{ path: '/app', mode: 0o755 }];
 const versionOf = (pin: string) => pin.slice(pin.indexOf('==') + 2);
 // What the probe needs of Python's standard library is most of it (sockets, ssl, json, asyncio through redis-py's
-// imports); left out: tests, the static library and build files, GUI and packaging tools.
+// imports); left out: tests, the static library and build files, GUI and packaging tools, and the extension modules
+// that bring libraries nothing here uses (sqlite, Berkeley DB, curses, readline, NIS and its Kerberos).
 const PYTHON_STDLIB_EXCLUDE = [
   'config-3.11-x86_64-linux-gnu', 'test', 'idlelib', 'tkinter', 'turtledemo', 'turtle.py', 'ensurepip', 'lib2to3',
-  'pydoc_data', 'distutils', 'venv', 'site-packages', 'dist-packages', '__pycache__',
+  'pydoc_data', 'distutils', 'venv', 'site-packages', 'dist-packages', '__pycache__', 'sqlite3', 'curses',
+  ...['_sqlite3', '_dbm', '_curses', '_curses_panel', 'readline', 'nis', '_ctypes_test', '_testbuffer', '_testcapi',
+    '_testclinic', '_testimportmultiple', '_testinternalcapi', '_testmultiphase', '_xxtestfuzz', 'xxlimited',
+    'xxlimited_35'].map((m) => `lib-dynload/${m}.cpython-311-x86_64-linux-gnu.so`),
 ] as const;
 
 export const APP_IMAGE_SPECS: readonly ImageSpec[] = [

@@ -206,9 +206,10 @@ export class Kube {
     return this.call(['logs', pod, '-c', container, '-n', namespace, ...(previous ? ['--previous'] : [])], async () => {
       let text = '';
       const sink = new Writable({ write(chunk: Buffer, _enc, cb) { text += chunk.toString(); cb(); } });
+      // client-node pipes the response into the sink and never calls a done callback: the sink's end is the end.
       await new Promise<void>((resolve, reject) => {
-        new k8s.Log(this.config()).log(namespace, pod, container, sink, (err) => (err ? reject(err) : resolve()), { previous, follow: false })
-          .catch(reject);
+        sink.once('finish', resolve).once('error', reject);
+        new k8s.Log(this.config()).log(namespace, pod, container, sink, { previous, follow: false }).catch(reject);
       });
       return text;
     }, '');
