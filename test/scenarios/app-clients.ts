@@ -98,8 +98,11 @@ export const scenarios: Scenario[] = [
     async run(release) {
       const figures = await failMasterUnderClients(release, { graceful: false, holdDownMs: DOWN_AFTER_MS + 10_000 });
       figures.forEach(report);
-      // Sentinel's down-after, its failover, then each library's own detection and reconnect.
-      expectNothingLost(figures, DOWN_AFTER_MS + 15_000);
+      // Measured on the local cluster: every client reaches the new master about 9 s after the node fails
+      // (down-after, election, then its own reconnect), but WAIT 1 then answers 0 and writes get NOREPLICAS until the
+      // remaining replica has resynced from the new master, about 27 s after the failure for all four clients alike.
+      // The bound holds that whole stretch; what each client adds to it shows in its own rtoMs.
+      expectNothingLost(figures, 40_000);
     },
   },
   {
