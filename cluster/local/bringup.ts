@@ -18,7 +18,7 @@ import { cniConfig, containerdConfig, kubeletConfig, kubeProxyConfig, nodePaths,
 import { createPki } from './pki.ts';
 import type { ComponentRunner } from './supervisor-runner.ts';
 import { clusterCgroupDirs } from './teardown.ts';
-import { toolsDir } from './tools.ts';
+import { imagesDir, toolsDir } from './tools.ts';
 
 export type Log = (line: string) => void;
 
@@ -32,7 +32,7 @@ export async function bringUp(layout: ClusterLayout, bin: ClusterBinaries, runne
     for (const node of layout.nodes) writeNodeFiles(layout, node);
     prepareCgroups(layout);
   });
-  const images = await step('images', () => buildImages({ outDir: join(toolsDir(), 'images'), log }));
+  const images = await step('images', () => buildImages({ outDir: imagesDir(), log }));
 
   await step('control plane: etcd, kube-apiserver', async () => {
     for (const c of controlPlaneComponents(layout, bin).slice(0, 2)) runner.start(c);

@@ -8,6 +8,12 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The git-ignored folder the cluster build writes to. */
 export const toolsDir = () => join(repoRoot, '.tools', 'cluster');
 
+/**
+ * Where the local images are built. REDIS_CHARTS_IMAGES_DIR puts them elsewhere, e.g. for a git worktree that
+ * shares .tools with another checkout whose image builder differs (each build would otherwise replace the other's).
+ */
+export const imagesDir = () => process.env['REDIS_CHARTS_IMAGES_DIR'] || join(toolsDir(), 'images');
+
 /** The built binaries, or an error that names what is missing and the command that builds it. */
 export function clusterBinaries(): ClusterBinaries {
   const bin = { kube: join(toolsDir(), 'bin', 'kube'), netpol: join(toolsDir(), 'bin', 'netpol'), containerd: '/usr/bin/containerd' };

@@ -50,6 +50,11 @@ export interface JobRun {
   logs: string;
 }
 
+export interface PodDone {
+  phase: PodPhase;
+  logs: string;
+}
+
 export interface DeletePodOptions {
   /** true: preStop hook, SIGTERM, terminationGracePeriodSeconds, then SIGKILL. false: SIGKILL at once. */
   graceful: boolean;
@@ -83,6 +88,10 @@ export interface Release {
   runCronJob(name: string, opts?: { timeoutMs?: number }): Promise<JobRun>;
   /** Read a rendered Secret's data (decoded). */
   secret(name: string): Promise<Record<string, string>>;
+  /** Create a bare Pod (an application next to the release) in the release's namespace. */
+  createPod(manifest: Record<string, any>): Promise<void>;
+  /** Wait until a pod created with createPod has finished (Succeeded or Failed); its phase and its first container's logs. */
+  waitPodDone(name: string, timeoutMs?: number): Promise<PodDone>;
   uninstall(opts?: { keepVolumes?: boolean }): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import { scenarios as ha } from './ha.ts';
 import { scenarios as backup } from './backup.ts';
 import { scenarios as observability } from './observability.ts';
 import { scenarios as passwords } from './passwords.ts';
+import { scenarios as appClients } from './app-clients.ts';
 
 /**
  * Every scenario module, run unchanged on each cluster driver. A new module exports `scenarios` and is
@@ -11,4 +12,4 @@ import { scenarios as passwords } from './passwords.ts';
  *   import { scenarios as upgrades } from './upgrades.ts';
  *   export const scenarioModules = { ..., upgrades };
  */
-export const scenarioModules: Record<string, Scenario[]> = { basics, ha, backup, observability, passwords };
+export const scenarioModules: Record<string, Scenario[]> = { basics, ha, backup, observability, passwords, appClients };

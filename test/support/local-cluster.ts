@@ -7,7 +7,7 @@ import { localImageValues } from '../../cluster/local/chart-images.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { failNode, restoreNode } from '../../cluster/local/faults.ts';
 import { startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
-import { toolsDir } from '../../cluster/local/tools.ts';
+import { imagesDir } from '../../cluster/local/tools.ts';
 import { KubeCluster } from '../../generator/cluster/kube/index.ts';
 import { kubectl as clusterKubectl } from '../../cluster/local/kubectl.ts';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
@@ -54,7 +54,7 @@ export async function localKubeCluster(): Promise<KubeCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'redis-charts-local-values-'));
   const imagesValues = join(dir, 'local-images.yaml');
   const harness = { global: { networkPolicy: { allowedCIDRs: [`${running.layout.hostIp}/32`] } } };
-  writeFileSync(imagesValues, stringify(deepMerge(localImageValues(await buildImages({ outDir: join(toolsDir(), 'images') })), harness)));
+  writeFileSync(imagesValues, stringify(deepMerge(localImageValues(await buildImages({ outDir: imagesDir() })), harness)));
   const name = running.layout.name;
   return new KubeCluster({
     kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000,

@@ -7,11 +7,12 @@ import { performance } from 'node:perf_hooks';
 import { FileHasher, builderHash, cacheKey, readStamp, writeStamp } from './cache.ts';
 import { compileStatic, compilerVersion } from './compile.ts';
 import { installedVersions, owningPackages, upstreamVersion } from './debian.ts';
+import { buildGoProgram, goVersion } from './go-program.ts';
 import { ImageBuildError, run } from './exec.ts';
 import { resolveInputs, type CopiedFile, type ImageInputs } from './inputs.ts';
 import { writeOciTarball } from './oci.ts';
 import { assembleRootfs, ownedPaths } from './rootfs.ts';
-import { IMAGE_SPECS, type ImageSpec } from './specs.ts';
+import { IMAGE_SPECS, REPO_ROOT, type ImageSpec } from './specs.ts';
 
 export interface BuiltImage {
   /** Full reference, e.g. redis-charts.local/redis:7.0.15-debian12. */
@@ -123,6 +124,7 @@ interface Context {
   hasher: FileHasher;
   builder: string;
   compiler: () => Promise<string>;
+  go: () => Promise<string>;
 }
 
 async function buildOne(
@@ -141,6 +143,13 @@ async function buildOne(
     files: await Promise.all(inputs.files.map(async (f) => [f.to, f.from, await ctx.hasher.hash(f.from)])),
     programs: await Promise.all(
       inputs.programs.map(async (p) => [p.to, await ctx.hasher.hash(p.source), await ctx.compiler()]),
+    ),
+    goPrograms: await Promise.all(
+      inputs.goPrograms.map(async (p) => [
+        p.to,
+        await ctx.go(),
+        ...(await Promise.all(p.sources.map(async (f) => [path.relative(p.moduleDir, f), await ctx.hasher.hash(f)]))),
+      ]),
     ),
   });
 
@@ -165,6 +174,11 @@ async function buildOne(
     const output = path.join(compiledDir, path.basename(program.to));
     await compileStatic(program.source, output);
     files.push({ to: program.to, from: output, executable: true });
+  }
+  for (const program of inputs.goPrograms) {
+    const output = path.join(compiledDir, path.basename(program.to));
+    await buildGoProgram(program.moduleDir, output);
+    files.push({ to: program.to, from: output, executable: true, origin: `built from ${path.relative(REPO_ROOT, program.moduleDir)} with ${await ctx.go()}` });
   }
   const rootfs = rootfsDir(ctx.outDir, spec);
   await assembleRootfs(spec, files, rootfs);
@@ -198,11 +212,13 @@ export async function buildImages(opts: BuildOptions): Promise<BuiltImage[]> {
   await fs.mkdir(outDir, { recursive: true });
   const hasher = new FileHasher();
   let compiler: Promise<string> | undefined;
+  let go: Promise<string> | undefined;
   const ctx: Context = {
     outDir,
     hasher,
     builder: await builderHash(hasher),
     compiler: () => (compiler ??= compilerVersion()),
+    go: () => (go ??= goVersion()),
   };
 
   const built: BuiltImage[] = [];

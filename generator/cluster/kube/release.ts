@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { DeletePodOptions, Endpoint, ExecResult, JobRun, PodInfo, Release } from '../types.ts';
+import type { DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release } from '../types.ts';
 import type { Kube, WorkloadKind } from './kube.ts';
 import { NetworkCuts } from './network-cut.ts';
 import type { CommandRunner } from './plan.ts';
@@ -96,6 +96,22 @@ export class KubeRelease implements Release {
       const now = await this.kube.readPod(this.namespace, pod);
       return now === undefined || now.metadata?.uid !== uid;
     }, { timeoutMs: this.d.defaultTimeoutMs });
+  }
+
+  async createPod(manifest: Manifest): Promise<void> {
+    await this.kube.createPod(this.namespace, { ...manifest, metadata: { ...manifest['metadata'], namespace: this.namespace } });
+  }
+
+  async waitPodDone(name: string, timeoutMs?: number): Promise<PodDone> {
+    let phase: PodPhase | undefined;
+    await this.d.runner.wait(`pod ${name} to finish`, async () => {
+      const p = await this.kube.readPod(this.namespace, name);
+      if (!p) throw new Error(`pod ${name} does not exist in ${this.namespace}`);
+      const now = p.status?.phase;
+      if (now === 'Succeeded' || now === 'Failed') phase = now;
+      return phase !== undefined;
+    }, { timeoutMs: this.timeout(timeoutMs) });
+    return { phase: phase ?? 'Succeeded', logs: await this.logs(name) };
   }
 
   async rolloutRestart(kind: WorkloadKind, name: string, opts: { timeoutMs?: number } = {}): Promise<void> {

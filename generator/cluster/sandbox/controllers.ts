@@ -6,7 +6,7 @@ import { randomSuffix, type Pod, type PodDefinition } from './pod.ts';
 
 /** What controllers need from the cluster. */
 export interface ControllerHost {
-  createPod(def: PodDefinition): Pod;
+  spawnPod(def: PodDefinition): Pod;
   podObjects(): Pod[];
 }
 
@@ -125,7 +125,7 @@ export class StatefulSetController extends WorkloadController implements Control
         continue;
       }
       if (!pod) {
-        this.host.createPod(this.definition(i));
+        this.host.spawnPod(this.definition(i));
         if (!this.parallel) return;
         continue;
       }
@@ -183,7 +183,7 @@ export class DeploymentController extends WorkloadController implements Controll
 
   private createOne(): Pod {
     const hash = templateHash(this.template);
-    return this.host.createPod({
+    return this.host.spawnPod({
       name: `${this.name}-${hash}-${randomSuffix(5)}`,
       namespace: this.namespace,
       labels: { ...(this.template.metadata?.labels ?? {}), 'pod-template-hash': hash },
@@ -238,7 +238,7 @@ export async function runJob(
   const logs: string[] = [];
   let failures = 0;
   for (;;) {
-    const pod = host.createPod({
+    const pod = host.spawnPod({
       name: `${job.name}-${randomSuffix(5)}`,
       namespace: job.namespace,
       labels: { ...(template.metadata?.labels ?? {}), 'job-name': job.name, 'batch.kubernetes.io/job-name': job.name },

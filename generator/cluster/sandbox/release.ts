@@ -1,4 +1,4 @@
-import type { DeletePodOptions, Endpoint, ExecResult, InstallOptions, JobRun, PodInfo, Release } from '../types.ts';
+import type { DeletePodOptions, Endpoint, ExecResult, InstallOptions, JobRun, PodDone, PodInfo, Release } from '../types.ts';
 import { DeploymentController, runJob, StatefulSetController, waitPodReady, type Controller, type ControllerHost } from './controllers.ts';
 import { podFqdn } from './dns.ts';
 import type { ObjectLookup } from './env.ts';
@@ -46,7 +46,7 @@ export class SandboxRelease implements Release, ControllerHost {
 
   // ---- ControllerHost ----
 
-  createPod(def: PodDefinition): Pod {
+  spawnPod(def: PodDefinition): Pod {
     const pod = this.cluster.createPod(def, () => this.ownPods.delete(pod));
     this.ownPods.add(pod);
     return pod;
@@ -256,6 +256,15 @@ export class SandboxRelease implements Release, ControllerHost {
     const s = this.cluster.lookup.secret(this.namespace, name);
     if (!s) throw new SandboxWorkloadError(`no Secret ${name} in namespace ${this.namespace}`);
     return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.toString('utf8')]));
+  }
+
+  // Application pods run only on real clusters: the sandbox runs the chart's own workloads, not arbitrary images.
+  async createPod(): Promise<void> {
+    throw new SandboxWorkloadError('createPod is not supported by the sandbox driver: run application pods on a real cluster (KubeCluster)');
+  }
+
+  async waitPodDone(): Promise<PodDone> {
+    throw new SandboxWorkloadError('waitPodDone is not supported by the sandbox driver: run application pods on a real cluster (KubeCluster)');
   }
 
   /** Claims owned by this release: StatefulSet claim templates and standalone PVCs without resource-policy keep. */

@@ -1,0 +1,97 @@
+// The acknowledged-write probe (clients/README.md) with ioredis: `sentinels` + `name` in MODE=sentinel, a
+// redis:// URL in MODE=url (the release's -master Service, HAProxy in front of the master).
+import { Redis } from 'ioredis';
+
+const READY_AFTER_ACKS = 50;
+const MAX_ERRORS = 20;
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`${name} is not set`);
+    process.exit(2);
+  }
+  return value;
+}
+
+// Settings shared by both modes:
+// connectTimeout 1 s: a dead master's address must not hold a reconnect for long.
+// commandTimeout 2 s: above WAIT's 1 s, so only a frozen server times a command out.
+// retryStrategy 100 ms: reconnect at once and often; in sentinel mode each reconnect asks Sentinel for the master.
+// maxRetriesPerRequest 1: a command is sent once more after its connection dropped, then fails to the loop.
+// reconnectOnError: a READONLY or NOREPLICAS reply means this connection reaches a demoted or cut-off master;
+// 2 reconnects and resends the command, so it goes to whichever server is master now.
+const COMMON = {
+  connectTimeout: 1000,
+  commandTimeout: 2000,
+  retryStrategy: () => 100,
+  maxRetriesPerRequest: 1,
+  reconnectOnError: (err) => (/^(READONLY|NOREPLICAS)/.test(err.message) ? 2 : false),
+};
+
+function connect(mode) {
+  const password = process.env.PASSWORD || undefined;
+  if (mode === 'sentinel') {
+    const sentinels = env('SENTINELS').split(',').map((a) => {
+      const i = a.lastIndexOf(':');
+      return { host: a.slice(0, i), port: Number(a.slice(i + 1)) };
+    });
+    return new Redis({
+      ...COMMON,
+      sentinels,
+      name: env('MASTER_SET'),
+      username: 'default',
+      password,
+      sentinelUsername: 'default',
+      sentinelPassword: password,
+      // A sentinel that does not answer within 1 s is skipped for the next one, retried every 100 ms.
+      sentinelCommandTimeout: 1000,
+      sentinelRetryStrategy: () => 100,
+      // Subscribe to +switch-master on the sentinels and reconnect as soon as a failover is announced, rather than
+      // only when the old master's connection fails or answers READONLY.
+      failoverDetector: true,
+    });
+  }
+  if (mode === 'url') return new Redis(env('REDIS_URL'), COMMON);
+  console.error(`MODE must be sentinel or url, not ${JSON.stringify(mode)}`);
+  process.exit(2);
+}
+
+const mode = env('MODE');
+const prefix = env('PREFIX');
+const durationMs = Number(env('DURATION_MS'));
+const client = connect(mode);
+// Connection errors during a failover are expected; the failed writes record them.
+client.on('error', () => {});
+
+const startedAt = Date.now();
+const since = () => Date.now() - startedAt;
+const result = { client: 'ioredis', mode, startedAt, attempts: 0, failed: 0, errors: [], acks: [] };
+const fail = (n, message) => {
+  result.failed++;
+  if (result.errors.length < MAX_ERRORS) result.errors.push({ atMs: since(), n, message });
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+for (let n = 1; since() < durationMs; n++) {
+  result.attempts++;
+  const sentAt = since();
+  let replicas;
+  try {
+    await client.set(`${prefix}:${n}`, String(n));
+    replicas = Number(await client.call('WAIT', '1', '1000'));
+  } catch (e) {
+    fail(n, e.message);
+    await sleep(50);
+    continue;
+  }
+  if (replicas < 1) {
+    fail(n, `WAIT reached ${replicas} replicas`);
+    continue;
+  }
+  result.acks.push([n, sentAt, since()]);
+  if (result.acks.length === READY_AFTER_ACKS) process.stdout.write('READY\n');
+}
+client.disconnect();
+// The write callback: exit only once the (large) line has reached stdout, a pipe that may be slower than us.
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -1,0 +1,120 @@
+// Real client libraries as application pods (clients/: go-redis, redis-py, ioredis through Sentinel, ioredis
+// through the -master Service) writing while the master fails: each must lose no acknowledged write, and each
+// reports the recovery time it saw itself.
+import { expect } from 'chai';
+import type { DeletePodOptions, Release } from '../../generator/cluster/types.ts';
+import { missingAcked } from '../support/ack-writer.ts';
+import { startAppClient, type AppClient, type ClientMode } from '../support/app-clients.ts';
+import type { ClientName } from '../support/client-programs.ts';
+import { podClient, waitForSingleMaster } from '../support/ha.ts';
+import { clientRtoMs, type WriterResult } from '../support/writer-result.ts';
+import { HA_ONLY } from './ha.ts';
+import type { Scenario } from './scenario.ts';
+
+const DOWN_AFTER_MS = 5000;
+/** Long enough for every pod to start, the failover and a stretch of writes on the new master. */
+const DURATION_MS = 60_000;
+const CLIENTS: { client: ClientName; mode: ClientMode }[] = [
+  { client: 'go-redis', mode: 'sentinel' },
+  { client: 'redis-py', mode: 'sentinel' },
+  { client: 'ioredis', mode: 'sentinel' },
+  { client: 'ioredis', mode: 'url' },
+];
+// The charts' NetworkPolicy does not admit client pods yet (redis-charts.io/client is being added to it): until it
+// does, these scenarios run without it.
+const VALUES = { ...HA_ONLY, server: { networkPolicy: { enabled: false } } };
+
+interface ClientFigures {
+  client: ClientName;
+  mode: ClientMode;
+  rtoMs: number | undefined;
+  longestStallMs: number;
+  result: WriterResult;
+  missing: number[];
+}
+
+/** Longest time between two consecutive acknowledgements, what the client saw as an outage. */
+function longestStallMs(r: WriterResult): number {
+  let longest = 0;
+  for (let i = 1; i < r.ackTimes.length; i++) longest = Math.max(longest, r.ackTimes[i]!.ackedAt - r.ackTimes[i - 1]!.ackedAt);
+  return longest;
+}
+
+/**
+ * Starts every client against the settled master, fails that master with `deletion`, and collects each client's
+ * figures: its RTO (kill to the ack of its first write sent once the old master was gone) and what it lost.
+ */
+async function failMasterUnderClients(release: Release, deletion: DeletePodOptions): Promise<ClientFigures[]> {
+  const master = (await waitForSingleMaster(release)).master;
+  const started: AppClient[] = [];
+  try {
+    for (const c of await Promise.all(CLIENTS.map((c) => startAppClient(release, { ...c, durationMs: DURATION_MS, avoidPod: master })))) started.push(c);
+    const killedAt = Date.now();
+    await release.deletePod(master, deletion);
+    const goneAt = Date.now();
+    const results = await Promise.all(started.map((c) => c.result()));
+    const topology = await waitForSingleMaster(release);
+    const reader = await podClient(release, topology.master);
+    try {
+      const figures: ClientFigures[] = [];
+      for (const [i, c] of started.entries()) {
+        const result = results[i]!;
+        figures.push({
+          client: c.client, mode: c.mode, result,
+          rtoMs: clientRtoMs(result, killedAt, goneAt),
+          longestStallMs: longestStallMs(result),
+          missing: await missingAcked(reader, c.prefix, result.acked),
+        });
+      }
+      return figures;
+    } finally {
+      reader.disconnect();
+    }
+  } catch (e) {
+    await Promise.all(started.map((c) => c.stop()));
+    throw e;
+  }
+}
+
+function report(f: ClientFigures): void {
+  console.log(`      [app-clients] ${f.client} ${f.mode} rtoMs=${f.rtoMs ?? 'none'} acknowledged=${f.result.acked.length} failed=${f.result.failed} missing=${f.missing.length} longestStallMs=${f.longestStallMs}`);
+}
+
+function expectNothingLost(figures: ClientFigures[], rtoBoundMs: number): void {
+  for (const f of figures) {
+    const who = `${f.client} ${f.mode}`;
+    expect(f.missing, `${who}: acknowledged writes missing on the new master`).to.deep.equal([]);
+    expect(f.rtoMs, `${who}: acknowledged a write after the failover; first errors ${JSON.stringify(f.result.errors.slice(0, 5))}`)
+      .to.be.a('number').and.at.most(rtoBoundMs);
+  }
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'application clients (go-redis, redis-py, ioredis via Sentinel and via the -master Service) through a master node failure: nothing acknowledged lost',
+    profile: 'ha-production',
+    values: VALUES,
+    timeoutMs: 360_000,
+    async run(release) {
+      const figures = await failMasterUnderClients(release, { graceful: false, holdDownMs: DOWN_AFTER_MS + 10_000 });
+      figures.forEach(report);
+      // Measured on the local cluster: 7-9 s in one run; in another, every client reached the new master about 9 s
+      // after the node failed, but WAIT 1 answered 0 and writes got NOREPLICAS until the remaining replica had
+      // resynced from the new master, about 27 s after the failure for all four clients alike. The bound holds
+      // that stretch too; what each client adds to the server's recovery shows in its own rtoMs.
+      expectNothingLost(figures, 40_000);
+    },
+  },
+  {
+    name: 'application clients through a graceful deletion of the master: nothing acknowledged lost, a short stall',
+    profile: 'ha-production',
+    values: VALUES,
+    timeoutMs: 360_000,
+    async run(release) {
+      const figures = await failMasterUnderClients(release, { graceful: true });
+      figures.forEach(report);
+      expectNothingLost(figures, 15_000);
+      for (const f of figures) expect(f.longestStallMs, `${f.client} ${f.mode}: longest stall (ms)`).to.be.below(10_000);
+    },
+  },
+];
