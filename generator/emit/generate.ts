@@ -106,7 +106,8 @@ function hasScripts(chartName: string): boolean {
 }
 
 function sourceDir(chartName: string, sub: 'templates' | 'files', dir: string) {
-  return filesIn(path.join(GENERATOR_DIR, 'charts', chartName, sub)).map((f) => ({ from: f, to: `${dir}/${sub}/${path.basename(f)}` }));
+  const root = path.join(GENERATOR_DIR, 'charts', chartName, sub);
+  return filesIn(root).map((f) => ({ from: f, to: `${dir}/${sub}/${path.relative(root, f)}` }));
 }
 
 function ciValues(chartName: string, dir: string): OutputFile[] {
@@ -126,7 +127,7 @@ const CI_VALUES: Record<string, Record<string, unknown>> = {
 
 function filesIn(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
