@@ -91,7 +91,7 @@ async function masterAfter(release: Release, oldMaster: string): Promise<boolean
   return false;
 }
 
-export const scenarios: Scenario[] = [
+const haScenarios: Scenario[] = [
   {
     name: 'SIGKILL of the master: a new master within down-after + 5 s, no acknowledged write lost',
     profile: 'ha-production',
@@ -318,3 +318,5 @@ async function waitForSingleMasterExcluding(release: Release, excluded: string):
   }
   throw new Error(`the majority side elected no master within 60 s of cutting ${excluded} off`);
 }
+
+export const scenarios: Scenario[] = haScenarios.map((s) => ({ ...s, diagnose: releaseState }));

@@ -21,6 +21,7 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
         } catch (e) {
           // Printed at once: a long suite reports its failures only at the end, and the cluster state is gone by then.
           console.log(`      [scenario failed] ${s.name}: ${(e as Error).message.split('\n').slice(0, 40).join('\n        ')}`);
+          if (release && s.diagnose) console.log(await s.diagnose(release).catch((d: Error) => `(no diagnosis: ${d.message})`));
           throw e;
         } finally {
           await release?.uninstall({ keepVolumes: false });

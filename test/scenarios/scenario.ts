@@ -11,6 +11,8 @@ export interface Scenario {
   values?: Record<string, unknown>;
   timeoutMs?: number;
   run(release: Release, cluster: Cluster): Promise<void>;
+  /** What to print about the release when the scenario fails (roles, logs), before it is uninstalled. */
+  diagnose?(release: Release): Promise<string>;
 }
 
 export const profileFile = (name: string) => path.join(PROFILES_DIR, `${name}.yaml`);

@@ -35,7 +35,9 @@ export async function podClient(release: Release, pod: string, port = REDIS_PORT
 
 /** Run one command on a pod; undefined when the pod does not answer. */
 export async function ask(release: Release, pod: string, port: number, ...args: string[]): Promise<unknown> {
-  const c = await podClient(release, pod, port);
+  // A pod being re-created has no address yet: it does not answer.
+  const c = await podClient(release, pod, port).catch(() => undefined);
+  if (!c) return undefined;
   try {
     await c.connect();
     return await c.call(args[0]!, ...args.slice(1));
