@@ -96,6 +96,7 @@ export class KubeRelease implements Release {
       const now = await this.kube.readPod(this.namespace, pod);
       return now === undefined || now.metadata?.uid !== uid;
     }, { timeoutMs: this.d.defaultTimeoutMs });
+    if (opts.wait === true) await this.waitPodReady(pod);
   }
 
   async createPod(manifest: Manifest): Promise<void> {
