@@ -5,6 +5,7 @@ import { scenarios as backup } from './backup.ts';
 import { scenarios as observability } from './observability.ts';
 import { scenarios as passwords } from './passwords.ts';
 import { scenarios as appClients } from './app-clients.ts';
+import { scenarios as networkPolicy } from './network-policy.ts';
 
 /**
  * Every scenario module, run unchanged on each cluster driver. A new module exports `scenarios` and is
@@ -12,4 +13,4 @@ import { scenarios as appClients } from './app-clients.ts';
  *   import { scenarios as upgrades } from './upgrades.ts';
  *   export const scenarioModules = { ..., upgrades };
  */
-export const scenarioModules: Record<string, Scenario[]> = { basics, ha, backup, observability, passwords, appClients };
+export const scenarioModules: Record<string, Scenario[]> = { basics, ha, backup, observability, passwords, appClients, networkPolicy };

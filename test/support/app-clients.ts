@@ -19,6 +19,8 @@ export interface AppClientOptions {
   prefix?: string;
   /** Keep the pod off the node of this pod (the one a scenario is about to fail). */
   avoidPod?: string;
+  /** Carry the release's client label (default true); without it the release's NetworkPolicies refuse the pod. */
+  clientLabel?: boolean;
 }
 
 export interface AppClient {
@@ -68,7 +70,7 @@ export function appClientPod(release: Release, name: string, o: AppClientOptions
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, labels: { [CLIENT_LABEL]: release.name, 'app.kubernetes.io/name': `app-${o.client}`, 'app.kubernetes.io/component': 'client-probe' } },
+    metadata: { name, labels: { ...(o.clientLabel === false ? {} : { [CLIENT_LABEL]: release.name }), 'app.kubernetes.io/name': `app-${o.client}`, 'app.kubernetes.io/component': 'client-probe' } },
     spec: {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
@@ -99,10 +101,27 @@ export function appClientPod(release: Release, name: string, o: AppClientOptions
 
 /** Creates the probe's pod and returns once it printed READY (50 acknowledged writes). */
 export async function startAppClient(release: Release, o: AppClientOptions, readyTimeoutMs = 120_000): Promise<AppClient> {
+  const handle = await createAppClient(release, o);
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    const logs = await release.logs(handle.pod).catch(() => '');
+    if (/^READY$/m.test(logs)) return handle;
+    // A zero timeout reads the pod once: a phase when it has already ended, a timeout error while it runs.
+    const phase = await release.waitPodDone(handle.pod, 0).then((d) => d.phase, () => undefined);
+    if (phase !== undefined || Date.now() > deadline) {
+      await handle.stop();
+      throw new Error(`${handle.pod} (${o.client} ${o.mode}) not READY (${phase ?? 'still running'}) within ${readyTimeoutMs} ms:\n${logs.slice(-3000)}`);
+    }
+    await sleep(500);
+  }
+}
+
+/** Creates the probe's pod without waiting for it: its result() says what it managed. */
+export async function createAppClient(release: Release, o: AppClientOptions): Promise<AppClient> {
   const prefix = o.prefix ?? `app-${o.client}-${o.mode}`;
   const pod = `${prefix}-${Date.now().toString(36)}`.slice(0, 63);
   await release.createPod(appClientPod(release, pod, { ...o, prefix }));
-  const handle: AppClient = {
+  return {
     pod, client: o.client, mode: o.mode, prefix,
     async result() {
       const done = await release.waitPodDone(pod, o.durationMs + 120_000);
@@ -113,16 +132,4 @@ export async function startAppClient(release: Release, o: AppClientOptions, read
       await release.deletePod(pod, { graceful: false, wait: false }).catch(() => undefined);
     },
   };
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    const logs = await release.logs(pod).catch(() => '');
-    if (/^READY$/m.test(logs)) return handle;
-    // A zero timeout reads the pod once: a phase when it has already ended, a timeout error while it runs.
-    const phase = await release.waitPodDone(pod, 0).then((d) => d.phase, () => undefined);
-    if (phase !== undefined || Date.now() > deadline) {
-      await handle.stop();
-      throw new Error(`${pod} (${o.client} ${o.mode}) not READY (${phase ?? 'still running'}) within ${readyTimeoutMs} ms:\n${logs.slice(-3000)}`);
-    }
-    await sleep(500);
-  }
 }

@@ -47,13 +47,15 @@ export async function kubectl(args: readonly string[], input?: string): Promise<
 /**
  * The scenario driver (helm + client-node) on the test cluster, with the locally built images and direct addresses.
  * The test process connects from the host's address on the cluster bridge, outside every pod: the releases admit it
- * by address, as an operator admits a bastion host (`global.networkPolicy.allowedCIDRs`).
+ * by address, as an operator admits a bastion network (`global.networkPolicy.allowedCIDRs`).
  */
 export async function localKubeCluster(): Promise<KubeCluster> {
   const running = await localCluster();
   const dir = mkdtempSync(join(tmpdir(), 'redis-charts-local-values-'));
   const imagesValues = join(dir, 'local-images.yaml');
-  const harness = { global: { networkPolicy: { allowedCIDRs: [`${running.layout.hostIp}/32`] } } };
+  // The node range: the host's own address on the bridge, and the nodes' addresses, which Service traffic from the
+  // host arrives from (kube-proxy masquerades what does not come from a pod).
+  const harness = { global: { networkPolicy: { allowedCIDRs: [running.layout.nodeCidr] } } };
   writeFileSync(imagesValues, stringify(deepMerge(localImageValues(await buildImages({ outDir: imagesDir() })), harness)));
   const name = running.layout.name;
   return new KubeCluster({
