@@ -89,8 +89,11 @@ export function addonManifests(layout: ClusterLayout): Record<string, unknown>[]
             serviceAccountName: 'coredns',
             priorityClassName: 'system-cluster-critical',
             dnsPolicy: 'Default',
+            // On the control plane, which no scenario fails: a worker failure must not take cluster DNS with it.
+            // Sentinel resolves hostnames synchronously, so a lookup sent to a CoreDNS on a failed node blocks every
+            // sentinel for the resolver timeout, long enough to throw it into TILT mode and delay the failover by 30 s.
+            nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
             tolerations: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
-            affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } } }] } },
             securityContext: {
               runAsNonRoot: true,
               runAsUser: 65532,

@@ -26,6 +26,9 @@ export async function routeRangesToNowhere(layout: ClusterLayout): Promise<void>
 
 export async function createNetwork(layout: ClusterLayout): Promise<void> {
   await ip('link', 'add', layout.bridge, 'type', 'bridge');
+  // A bridge without an address of its own takes the lowest of its ports' addresses, so it would change whenever a
+  // node's link goes down (a node failure) and back: the nodes would keep sending the host's replies to a stale one.
+  await ip('link', 'set', layout.bridge, 'address', `02:72:63:00:00:${layout.slot.toString(16).padStart(2, '0')}`);
   await ip('addr', 'add', `${layout.hostIp}/24`, 'dev', layout.bridge);
   await ip('link', 'set', layout.bridge, 'up');
   for (const node of layout.nodes) {
