@@ -121,9 +121,6 @@ export async function sentinelClient(release: Release): Promise<{ client: Redis;
     connectTimeout: 1000, commandTimeout: 2000, sentinelCommandTimeout: 1000,
     retryStrategy: () => 100, sentinelRetryStrategy: () => 100, maxRetriesPerRequest: 1,
     enableOfflineQueue: true, updateSentinels: false,
-    // A master on a failed node never closes its connection: the client learns of the failover from the sentinels'
-    // +switch-master and reconnects, instead of timing out against the frozen master until TCP gives up.
-    failoverDetector: true,
     reconnectOnError: (err: Error) => (/READONLY|NOREPLICAS|LOADING|MASTERDOWN/.test(err.message) ? 2 : false),
   });
   // Connection errors during a failover are expected; the writer records what fails.
