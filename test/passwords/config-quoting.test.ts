@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { GENERATOR_DIR } from '../../generator/paths.ts';
 import { NASTY_PASSWORDS, shown } from './nasty-passwords.ts';
 import { ScriptedNodes } from './support/redis-nodes.ts';
-import { waitFor } from './support/processes.ts';
+import { waitFor } from '../support/processes.ts';
 
 const LIB = path.join(GENERATOR_DIR, 'charts', 'shared', 'files', 'lib.sh');
 const confQuote = (value: string) => execFileSync('sh', ['-c', '. "$0"; conf_quote "$1"', LIB, value], { encoding: 'utf8', env: { PATH: process.env.PATH } });

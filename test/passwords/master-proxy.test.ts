@@ -7,7 +7,7 @@ import { requireCommand } from '../../generator/toolchain/tools.ts';
 import { freePort } from '../observability/support/local-redis.ts';
 import { NASTY_PASSWORDS, shown } from './nasty-passwords.ts';
 import { ScriptedNodes } from './support/redis-nodes.ts';
-import { Processes, waitFor } from './support/processes.ts';
+import { Processes, waitFor } from '../support/processes.ts';
 import { onLoopback, renderedProxyFiles } from './support/proxy-config.ts';
 
 const run = promisify(execFile);

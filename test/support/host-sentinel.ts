@@ -1,27 +1,17 @@
 // A small Sentinel setup from the host's redis-server and redis-sentinel, on random loopback ports in a temp dir:
 // one master, two replicas (so the promoted one still has a replica for WAIT 1) and one sentinel with
 // down-after 1000 ms. For testing the client programs in clients/ before they run in the cluster.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort } from '../observability/support/local-redis.ts';
 import { sleep } from './ack-writer.ts';
+import { Processes } from './processes.ts';
 
 export const HOST_MASTER_SET = 'mymaster';
 export const HOST_PASSWORD = 'host-sentinel-pw';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface HostSentinel {
   /** "127.0.0.1:<port>" of the sentinel, as SENTINELS takes it. */
@@ -41,14 +31,9 @@ export interface HostSentinel {
 
 export async function startHostSentinel(): Promise<HostSentinel> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-host-sentinel-'));
-  const procs = new Map<number, ChildProcess>();
-  const logs: string[] = [];
-  const start = (cmd: string, args: string[], name: string) => {
-    const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d) => logs.push(`${name}: ${d}`));
-    child.stderr!.on('data', (d) => logs.push(`${name}: ${d}`));
-    return child;
-  };
+  const procs = new Processes();
+  const start = (cmd: string, args: string[], name: string) => procs.start([cmd, ...args], { ...process.env } as Record<string, string>, path.join(dir, `${name.replace(':', '-')}.log`));
+  const logs = () => fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8').slice(-1500)).join('\n');
   const auth = ['--requirepass', HOST_PASSWORD, '--masterauth', HOST_PASSWORD];
   const server = (port: number, extra: string[]) => {
     const data = path.join(dir, String(port));
@@ -62,18 +47,10 @@ export async function startHostSentinel(): Promise<HostSentinel> {
   const sentinelPort = await freePort();
   const byPort = new Map<number, ChildProcess>();
   const stop = async () => {
-    for (const [pid, child] of procs) {
-      if (child.exitCode === null && child.signalCode === null) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-      }
-    }
-    procs.clear();
+    await procs.killAll();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  const track = (port: number, child: ChildProcess) => {
-    procs.set(child.pid!, child);
-    byPort.set(port, child);
-  };
+  const track = (port: number, child: ChildProcess) => byPort.set(port, child);
   const client = (port: number) => {
     const c = new Redis({ host: '127.0.0.1', port, password: HOST_PASSWORD, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
     c.on('error', () => undefined);
@@ -101,8 +78,7 @@ export async function startHostSentinel(): Promise<HostSentinel> {
       `sentinel down-after-milliseconds ${HOST_MASTER_SET} 1000`,
       `sentinel failover-timeout ${HOST_MASTER_SET} 5000`, '',
     ].join('\n'));
-    const sentinel = start('/usr/bin/redis-sentinel', [conf], 'sentinel');
-    procs.set(sentinel.pid!, sentinel);
+    start('/usr/bin/redis-sentinel', [conf], 'sentinel');
 
     const masterPort = async () => {
       const addr = (await ask(sentinelPort, 'SENTINEL', 'get-master-addr-by-name', HOST_MASTER_SET)) as string[] | undefined;
@@ -114,7 +90,7 @@ export async function startHostSentinel(): Promise<HostSentinel> {
     for (;;) {
       const known = (await ask(sentinelPort, 'SENTINEL', 'replicas', HOST_MASTER_SET)) as unknown[] | undefined;
       if ((await linkedReplicas(ports[0]!)) === 2 && known?.length === 2) break;
-      if (Date.now() > deadline) throw new Error(`host sentinel setup not ready in 20 s:\n${logs.join('').slice(-3000)}`);
+      if (Date.now() > deadline) throw new Error(`host sentinel setup not ready in 20 s:\n${logs()}`);
       await sleep(100);
     }
     return {
@@ -138,7 +114,7 @@ export async function startHostSentinel(): Promise<HostSentinel> {
           if (port && port !== oldPort && (await linkedReplicas(port)) >= 1) return port;
           await sleep(100);
         }
-        throw new Error(`no failover within ${timeoutMs} ms:\n${logs.join('').slice(-3000)}`);
+        throw new Error(`no failover within ${timeoutMs} ms:\n${logs()}`);
       },
       stop,
     };

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { requireCommand } from '../../../generator/toolchain/tools.ts';
 import { freePort } from '../../observability/support/local-redis.ts';
 import { hostScripts } from './host-scripts.ts';
-import { Processes, waitFor } from './processes.ts';
+import { Processes, waitFor } from '../../support/processes.ts';
 
 /** Two loopback addresses, so master and replica use one port as the pods do. */
 const MASTER_IP = '127.0.0.1';
