@@ -1,20 +1,18 @@
 /**
- * Backup and restore times for 100k keys on the sandbox (dev profile, backup volume as the store):
+ * Backup and restore times for 100k keys on the local cluster (dev profile, backup volume as the store):
  *   npx tsx bench/backup.ts [keys]
  * Prints figures; asserts nothing beyond the restore bringing every key back.
  */
-import { SandboxCluster } from '../generator/cluster/sandbox/index.ts';
-import { renderRelease } from '../generator/cluster/render.ts';
+import { withLocalCluster } from './local-cluster.ts';
 import { dataPods, podClient } from '../test/support/ha.ts';
 import { profileFile } from '../test/scenarios/scenario.ts';
 import { backupJob, manifestFromLogs, writeDataset } from '../test/scenarios/backup.ts';
 
 const keys = Number(process.argv[2] ?? 100_000);
 const values = { exporter: { enabled: false }, alerts: { enabled: false }, server: { config: { maxmemory: '' }, resources: { limits: { memory: '1Gi' } } }, backup: { enabled: true, remote: { type: 'local' } } };
-const cluster = new SandboxCluster({ render: renderRelease });
 const ms = (t: number) => `${Date.now() - t} ms`;
 
-try {
+await withLocalCluster(async (cluster) => {
   const release = await cluster.install({ release: 'bench', valuesFiles: [profileFile('dev')], values });
   let t = Date.now();
   await writeDataset(release, keys);
@@ -39,6 +37,4 @@ try {
   c.disconnect();
   console.log(`restored keys: ${size} (expected ${keys + 1})`);
   await restored.uninstall({ keepVolumes: false });
-} finally {
-  await cluster.destroy();
-}
+});

@@ -1,10 +1,9 @@
 /**
- * Master failure RTO on the sandbox (ha-production data nodes and sentinels): kill the master N times (as a
+ * Master failure RTO on the local cluster (ha-production data nodes and sentinels): kill the master N times (as a
  * failed node: it stays away longer than down-after) and time kill → first acknowledged write on the new master.
  *   npx tsx bench/failover.ts [kills]
  */
-import { SandboxCluster } from '../generator/cluster/sandbox/index.ts';
-import { renderRelease } from '../generator/cluster/render.ts';
+import { withLocalCluster } from './local-cluster.ts';
 import { profileFile } from '../test/scenarios/scenario.ts';
 import { HA_ONLY, killMasterAndMeasure } from '../test/scenarios/ha.ts';
 import { AckWriter, missingAcked } from '../test/support/ack-writer.ts';
@@ -12,10 +11,9 @@ import { podClient, sentinelClient, waitForSingleMaster } from '../test/support/
 import { summarize } from './stats.ts';
 
 const kills = Number(process.argv[2] ?? 10);
-const cluster = new SandboxCluster({ render: renderRelease });
 const rtos: number[] = [];
 let lost = 0;
-try {
+await withLocalCluster(async (cluster) => {
   const release = await cluster.install({ release: 'rto', valuesFiles: [profileFile('ha-production')], values: HA_ONLY });
   for (let i = 1; i <= kills; i++) {
     await waitForSingleMaster(release, { sentinels: 3, timeoutMs: 120_000 });
@@ -39,6 +37,4 @@ try {
     }
   }
   console.log(`\nRTO over ${rtos.length} kills (down-after 5000 ms): ${summarize(rtos)}; acknowledged writes lost: ${lost}`);
-} finally {
-  await cluster.destroy();
-}
+});

@@ -1,15 +1,13 @@
 /**
- * Sandbox time to ready for every profile: install (helm template + start every pod) until all workloads are ready.
+ * Time to ready on the local cluster for every profile: install (helm template + start every pod) until all workloads are ready.
  *   npx tsx bench/ready.ts [runs]
  */
-import { SandboxCluster } from '../generator/cluster/sandbox/index.ts';
-import { renderRelease } from '../generator/cluster/render.ts';
+import { withLocalCluster } from './local-cluster.ts';
 import { listProfiles } from '../generator/profiles/files.ts';
 import { summarize } from './stats.ts';
 
 const runs = Number(process.argv[2] ?? 3);
-const cluster = new SandboxCluster({ render: renderRelease });
-try {
+await withLocalCluster(async (cluster) => {
   for (const profile of listProfiles()) {
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -20,6 +18,4 @@ try {
     }
     console.log(`${profile.name.padEnd(16)} time to ready: ${summarize(times)}`);
   }
-} finally {
-  await cluster.destroy();
-}
+});

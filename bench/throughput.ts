@@ -1,17 +1,15 @@
 /**
- * Write throughput on the sandbox HA release, as ratios to writing straight to the master pod:
+ * Write throughput on the local cluster HA release, as ratios to writing straight to the master pod:
  * through the HAProxy master endpoint, through a Sentinel-aware client, and acknowledged with WAIT 1.
  *   npx tsx bench/throughput.ts [seconds]
  */
 import { Redis } from 'ioredis';
-import { SandboxCluster } from '../generator/cluster/sandbox/index.ts';
-import { renderRelease } from '../generator/cluster/render.ts';
+import { withLocalCluster } from './local-cluster.ts';
 import { profileFile } from '../test/scenarios/scenario.ts';
 import { HA_ONLY } from '../test/scenarios/ha.ts';
 import { password, sentinelClient, waitForSingleMaster, REDIS_PORT } from '../test/support/ha.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
-const cluster = new SandboxCluster({ render: renderRelease });
 
 /** Sequential writes for `seconds` (one in flight, as a request handler does); returns writes per second. */
 async function rate(client: Redis, ack: boolean): Promise<number> {
@@ -25,7 +23,7 @@ async function rate(client: Redis, ack: boolean): Promise<number> {
   return n / seconds;
 }
 
-try {
+await withLocalCluster(async (cluster) => {
   const release = await cluster.install({ release: 'tput', valuesFiles: [profileFile('ha-production')], values: HA_ONLY });
   const { master } = await waitForSingleMaster(release, { sentinels: 3 });
   const pw = await password(release);
@@ -46,6 +44,4 @@ try {
   };
   for (const [name, r] of Object.entries(figures)) console.log(`${name.padEnd(46)} ${Math.round(r).toString().padStart(7)} writes/s  ratio ${(r / base).toFixed(2)}`);
   direct.disconnect(); proxied.disconnect(); close();
-} finally {
-  await cluster.destroy();
-}
+});

@@ -26,6 +26,7 @@ write_config() {
 
 # Prints the host to replicate from, or nothing to run as master.
 decide_with_sentinels() {
+  wait_for_admission
   while [ "$(sentinels_answering)" -eq 0 ]; do
     # A first start (an empty volume, or one just filled from a backup) has nothing newer to lose: pod 0
     # bootstraps as master so the sentinels have one to watch. Any other node waits: without the

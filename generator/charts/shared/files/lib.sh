@@ -52,6 +52,31 @@ sentinels_answering() {
   echo "$n"
 }
 
+# Whether a data node or sentinel answers at all (any reply, even an error such as LOADING): the network admits this
+# pod there and a server listens.
+answers() { # answers HOST PORT
+  out="$(REDISCLI_AUTH="$PASSWORD" timeout 3 "$CLI_BIN" --no-auth-warning -h "$1" -p "$2" PING 2>&1)" || true
+  [ -n "$out" ] && ! printf '%s' "$out" | grep -q 'Could not connect'
+}
+
+# A NetworkPolicy enforcer admits a new pod's address at its peers only once it has seen the pod, a second or more
+# after the pod starts; until then every peer refuses, exactly as if none were running. A role chosen then would take
+# running peers (with data) for absent ones. So wait until every other data node and sentinel answers, bounded: on a
+# first install none of them listens yet, and one on a failed node never will.
+ADMISSION_WAIT_SECONDS=10
+wait_for_admission() {
+  deadline=$(( $(date +%s) + ${ADMISSION_WAIT_SECONDS} ))
+  while :; do
+    silent=""
+    for p in $DATA_PODS; do [ "$p" = "$SELF_FQDN" ] || answers "$p" "$REDIS_PORT" || silent="$silent $p"; done
+    for s in $SENTINELS; do [ "$s" = "$SELF_FQDN" ] || answers "$s" "$SENTINEL_PORT" || silent="$silent $s"; done
+    [ -n "$silent" ] || return 0
+    [ "$(date +%s)" -lt "$deadline" ] || break
+    sleep 0.5
+  done
+  log "still not answering after ${ADMISSION_WAIT_SECONDS}s:${silent}; deciding with what answers"
+}
+
 # A peer that already runs as master and holds data or replicas; empty when none.
 peer_master() {
   for p in $DATA_PODS; do

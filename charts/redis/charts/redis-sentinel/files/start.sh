@@ -7,6 +7,8 @@ CONF=/data/sentinel.conf
 OTHER_SENTINELS=""
 for s in $SENTINELS; do [ "$s" = "$SELF_FQDN" ] || OTHER_SENTINELS="$OTHER_SENTINELS $s"; done
 
+wait_for_admission
+
 # The master the running sentinels agree on; then the one this sentinel last knew (a full restart);
 # then a data pod that already is master; pod 0 only on a first start.
 master="$(SENTINELS="$OTHER_SENTINELS" sentinel_master)"

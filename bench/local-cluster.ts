@@ -1,0 +1,16 @@
+/**
+ * The benchmarks' cluster: the local Kubernetes cluster a test run uses (started for this process, removed when it
+ * ends), through the same driver as every scenario.
+ */
+import type { KubeCluster } from '../generator/cluster/kube/index.ts';
+import { localKubeCluster, stopLocalCluster } from '../test/support/local-cluster.ts';
+
+export async function withLocalCluster(body: (cluster: KubeCluster) => Promise<void>): Promise<void> {
+  const cluster = await localKubeCluster();
+  try {
+    await body(cluster);
+  } finally {
+    await cluster.destroy();
+    await stopLocalCluster();
+  }
+}
