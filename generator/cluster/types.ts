@@ -79,7 +79,8 @@ export interface Release {
   logs(pod: string, container?: string, opts?: { previous?: boolean }): Promise<string>;
   /** An address the test process can connect to for a pod's or a Service's port. */
   endpoint(target: { pod: string } | { service: string }, port: number): Promise<Endpoint>;
-  /** ioredis natMap: cluster DNS names and pod addresses (as Sentinel announces them) to reachable endpoints. */
+  /** ioredis natMap: cluster DNS names and pod addresses (as Sentinel announces them) to reachable endpoints, kept
+   * current as pods are re-created (one live view per port, until uninstall). */
   natMap(port: number): Promise<Record<string, Endpoint>>;
   /** Cut a pod off the network (both directions) and heal it. */
   cutNetwork(pod: string): Promise<void>;

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Endpoint, PodInfo, Release } from '../../generator/cluster/types.ts';
+import type { PodInfo, Release } from '../../generator/cluster/types.ts';
 import { sleep } from './ack-writer.ts';
 
 export const REDIS_PORT = 6379;
@@ -108,12 +108,11 @@ async function sentinelsKnowEveryone(release: Release, sentinels: string[], repl
 
 /**
  * A Sentinel-aware ioredis client as an application would use, reaching cluster names through the
- * release's natMap (refreshed, since a re-created pod may get a new address).
+ * release's natMap (live: a re-created pod gets a new address).
  */
 export async function sentinelClient(release: Release): Promise<{ client: Redis; close: () => void }> {
   const pw = await password(release);
-  let map: Record<string, Endpoint> = await release.natMap(REDIS_PORT);
-  const refresh = setInterval(() => { release.natMap(REDIS_PORT).then((m) => { map = m; }, () => undefined); }, 300);
+  const map = await release.natMap(REDIS_PORT);
   const sentinels = await Promise.all((await sentinelPods(release)).map((s) => release.endpoint({ pod: s.name }, SENTINEL_PORT)));
   const client = new Redis({
     sentinels, name: MASTER_SET, password: pw, sentinelPassword: pw,
@@ -125,5 +124,5 @@ export async function sentinelClient(release: Release): Promise<{ client: Redis;
   });
   // Connection errors during a failover are expected; the writer records what fails.
   client.on('error', () => undefined);
-  return { client, close: () => { clearInterval(refresh); client.disconnect(); } };
+  return { client, close: () => client.disconnect() };
 }

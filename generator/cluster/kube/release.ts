@@ -163,62 +163,62 @@ export class KubeRelease implements Release {
   }
 
   /**
-   * Every name a client may be told about (pod IP, pod DNS names, Service names) → where to connect. With direct
-   * access a pod keeps its DNS name but gets a new address when it is re-created, so the map is live: a view of the
-   * release's pods refreshed every 500 ms (until uninstall) that ioredis reads synchronously on each connect.
+   * Every name a client may be told about (pod IP, pod DNS names, Service names) → where to connect. A pod keeps its
+   * DNS name but gets a new address when it is re-created, so the map is live: one view per port of the release's
+   * pods, refreshed every 500 ms until uninstall, that ioredis reads synchronously on each connect.
    */
-  async natMap(port: number): Promise<Record<string, Endpoint>> {
-    if (this.d.directAccess) return this.liveNatMap(port);
-    return this.forwardedNatMap(port);
+  natMap(port: number): Promise<Record<string, Endpoint>> {
+    let map = this.liveMaps.get(port);
+    if (!map) {
+      map = this.liveNatMap(port);
+      this.liveMaps.set(port, map);
+    }
+    return map.then((m) => m.view);
   }
 
-  private readonly liveMaps = new Set<NodeJS.Timeout>();
+  private readonly liveMaps = new Map<number, Promise<{ view: Record<string, Endpoint>; timer: NodeJS.Timeout }>>();
   /** Failed nodes still to be restored; uninstall restores them at once. */
   private readonly pendingRestores = new Map<NodeJS.Timeout, () => Promise<void>>();
 
-  private async liveNatMap(port: number): Promise<Record<string, Endpoint>> {
-    let current: Record<string, Endpoint> = {};
-    const refresh = async () => {
-      const next: Record<string, Endpoint> = {};
-      const ns = this.namespace;
-      for (const p of await this.livePods()) {
-        const ip = p.status?.podIP;
-        if (!ip || !p.metadata?.name) continue;
-        const to = { host: ip, port };
-        const names = [p.metadata.name];
-        if (p.spec?.hostname && p.spec.subdomain) {
-          const short = `${p.spec.hostname}.${p.spec.subdomain}`;
-          names.push(short, `${short}.${ns}`, `${short}.${ns}.svc`, `${short}.${ns}.svc.${this.d.clusterDomain}`);
-        }
-        for (const n of names) next[`${n}:${port}`] = to;
-      }
-      current = next;
-    };
-    await refresh();
-    const timer = setInterval(() => void refresh().catch(() => undefined), 500);
+  private async liveNatMap(port: number): Promise<{ view: Record<string, Endpoint>; timer: NodeJS.Timeout }> {
+    const entries = () => (this.d.directAccess ? this.directNatEntries(port) : this.forwardedNatEntries(port));
+    let current = await entries();
+    let refreshing = false;
+    const timer = setInterval(() => {
+      if (refreshing) return;
+      refreshing = true;
+      entries().then((next) => { current = next; }, () => undefined).finally(() => { refreshing = false; });
+    }, 500);
     timer.unref();
-    this.liveMaps.add(timer);
-    return new Proxy({} as Record<string, Endpoint>, {
+    const view = new Proxy({} as Record<string, Endpoint>, {
       get: (_target, key) => (typeof key === 'string' ? current[key] : undefined),
       has: (_target, key) => typeof key === 'string' && key in current,
       ownKeys: () => Reflect.ownKeys(current),
       getOwnPropertyDescriptor: (_target, key) => (typeof key === 'string' && key in current ? { value: current[key], enumerable: true, configurable: true } : undefined),
     });
+    return { view, timer };
   }
 
-  private async forwardedNatMap(port: number): Promise<Record<string, Endpoint>> {
+  /** The pods' DNS names → their addresses, which this machine reaches directly. */
+  private async directNatEntries(port: number): Promise<Record<string, Endpoint>> {
+    const next: Record<string, Endpoint> = {};
+    for (const p of await this.livePods()) {
+      const ip = p.status?.podIP;
+      if (!ip || !p.metadata?.name) continue;
+      for (const n of this.podNames(p)) next[`${n}:${port}`] = { host: ip, port };
+    }
+    return next;
+  }
+
+  /** Pod addresses, pod DNS names and Service names → port-forwards. */
+  private async forwardedNatEntries(port: number): Promise<Record<string, Endpoint>> {
     const map: Record<string, Endpoint> = {};
     const ns = this.namespace;
     for (const p of await this.livePods()) {
       const name = p.metadata?.name;
       if (!name || !p.status?.podIP) continue;
       const to = await this.endpoint({ pod: name }, port);
-      const names = [p.status.podIP, name];
-      if (p.spec?.hostname && p.spec.subdomain) {
-        const short = `${p.spec.hostname}.${p.spec.subdomain}`;
-        names.push(short, `${short}.${ns}`, `${short}.${ns}.svc`, `${short}.${ns}.svc.${this.d.clusterDomain}`);
-      }
-      for (const n of names) map[`${n}:${port}`] = to;
+      for (const n of [p.status.podIP, ...this.podNames(p)]) map[`${n}:${port}`] = to;
     }
     for (const svc of byKind(this.manifests, 'Service')) {
       const name: string = svc['metadata'].name;
@@ -227,6 +227,17 @@ export class KubeRelease implements Release {
       for (const n of [name, `${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.${this.d.clusterDomain}`]) map[`${n}:${port}`] = to;
     }
     return map;
+  }
+
+  /** The names a pod is known by: its own, and its DNS names under its headless Service. */
+  private podNames(p: k8s.V1Pod): string[] {
+    const names = [p.metadata!.name!];
+    if (p.spec?.hostname && p.spec.subdomain) {
+      const short = `${p.spec.hostname}.${p.spec.subdomain}`;
+      const ns = this.namespace;
+      names.push(short, `${short}.${ns}`, `${short}.${ns}.svc`, `${short}.${ns}.svc.${this.d.clusterDomain}`);
+    }
+    return names;
   }
 
   cutNetwork(pod: string): Promise<void> {
@@ -280,7 +291,7 @@ export class KubeRelease implements Release {
       await restore();
     }
     this.pendingRestores.clear();
-    for (const timer of this.liveMaps) clearInterval(timer);
+    for (const map of this.liveMaps.values()) clearInterval((await map.catch(() => undefined))?.timer);
     this.liveMaps.clear();
     await this.forwards.closeAll();
     await this.d.helmUninstall();
