@@ -18,12 +18,15 @@ function env(name) {
 // connectTimeout 1 s: a dead master's address must not hold a reconnect for long.
 // commandTimeout 2 s: above WAIT's 1 s, so only a frozen server times a command out.
 // retryStrategy 100 ms: reconnect at once and often; in sentinel mode each reconnect asks Sentinel for the master.
+// socketTimeout 1.5 s: a failed node leaves the connection open with nothing coming back; a command timeout alone
+// keeps sending to it, a socket timeout closes it, so the next command reconnects (through Sentinel) at once.
 // maxRetriesPerRequest 1: a command is sent once more after its connection dropped, then fails to the loop.
 // reconnectOnError: a READONLY or NOREPLICAS reply means this connection reaches a demoted or cut-off master;
 // 2 reconnects and resends the command, so it goes to whichever server is master now.
 const COMMON = {
   connectTimeout: 1000,
   commandTimeout: 2000,
+  socketTimeout: 1500,
   retryStrategy: () => 100,
   maxRetriesPerRequest: 1,
   reconnectOnError: (err) => (/^(READONLY|NOREPLICAS)/.test(err.message) ? 2 : false),

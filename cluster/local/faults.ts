@@ -58,3 +58,33 @@ export async function restoreNode(clusterName: string, nodeName: string): Promis
   signal(pids, 'SIGCONT');
   await runChecked('ip', ['link', 'set', node.hostVeth, 'up']);
 }
+
+/**
+ * A crash by the container runtime: SIGKILL to the container's task on its node's containerd, as an OOM kill or a
+ * segfault ends it. The kubelet sees the exit and restarts the container in place: same pod, same address, same
+ * volume.
+ */
+export async function killContainer(clusterName: string, nodeName: string, containerId: string): Promise<void> {
+  const { node } = nodeOf(clusterName, nodeName);
+  await runChecked('ctr', ['--address', node.containerdSocket, '--namespace', 'k8s.io', 'task', 'kill', '--signal', 'SIGKILL', containerId]);
+}
+
+/**
+ * A partition of one pod by iptables on its node: every packet to or from its address is dropped, established
+ * connections included, as when a cable is cut (a NetworkPolicy enforcer keeps established connections).
+ */
+export async function cutPodAddress(clusterName: string, nodeName: string, ip: string): Promise<void> {
+  await podAddressRules(clusterName, nodeName, ip, '-I');
+}
+
+export async function healPodAddress(clusterName: string, nodeName: string, ip: string): Promise<void> {
+  await podAddressRules(clusterName, nodeName, ip, '-D');
+}
+
+async function podAddressRules(clusterName: string, nodeName: string, ip: string, action: '-I' | '-D'): Promise<void> {
+  const { node } = nodeOf(clusterName, nodeName);
+  for (const match of ['-s', '-d']) {
+    await runChecked('ip', ['netns', 'exec', node.netns, 'iptables', '-w', action, 'FORWARD', ...(action === '-I' ? ['1'] : []),
+      match, ip, '-m', 'comment', '--comment', 'redis-charts partition', '-j', 'DROP']);
+  }
+}

@@ -24,6 +24,8 @@ export interface PodInfo {
   name: string;
   namespace: string;
   ip: string | undefined;
+  /** The node it is scheduled on. */
+  node: string | undefined;
   phase: PodPhase;
   ready: boolean;
   restarts: number;
@@ -73,6 +75,8 @@ export interface Release {
   waitReady(opts?: { selector?: Record<string, string>; timeoutMs?: number }): Promise<void>;
   waitPodReady(pod: string, timeoutMs?: number): Promise<void>;
   deletePod(pod: string, opts: DeletePodOptions): Promise<void>;
+  /** A crash: the container's main process gets SIGKILL from the runtime, and the kubelet restarts it in place. */
+  crashContainer(pod: string, container: string): Promise<void>;
   /** Restart the pods of a StatefulSet or Deployment one by one, as a rolling update does. */
   rolloutRestart(kind: 'StatefulSet' | 'Deployment', name: string, opts?: { timeoutMs?: number }): Promise<void>;
   exec(pod: string, container: string, argv: string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
@@ -82,7 +86,7 @@ export interface Release {
   /** ioredis natMap: cluster DNS names and pod addresses (as Sentinel announces them) to reachable endpoints, kept
    * current as pods are re-created (one live view per port, until uninstall). */
   natMap(port: number): Promise<Record<string, Endpoint>>;
-  /** Cut a pod off the network (both directions) and heal it. */
+  /** Cut a pod off the network (both directions; on the local cluster established connections too) and heal it. */
   cutNetwork(pod: string): Promise<void>;
   healNetwork(pod: string): Promise<void>;
   /** Create a Job from a CronJob, run it to completion, return its result and logs. */

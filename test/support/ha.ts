@@ -118,6 +118,8 @@ export async function sentinelClient(release: Release): Promise<{ client: Redis;
     sentinels, name: MASTER_SET, password: pw, sentinelPassword: pw,
     natMap: (key: string) => map[key] ?? null,
     connectTimeout: 1000, commandTimeout: 2000, sentinelCommandTimeout: 1000,
+    // A failed node keeps the old master's connection open and silent: the socket timeout closes it (WAIT's 1 s fits).
+    socketTimeout: 1500,
     retryStrategy: () => 100, sentinelRetryStrategy: () => 100, maxRetriesPerRequest: 1,
     enableOfflineQueue: true, updateSentinels: false,
     reconnectOnError: (err: Error) => (/READONLY|NOREPLICAS|LOADING|MASTERDOWN/.test(err.message) ? 2 : false),

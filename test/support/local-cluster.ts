@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { deepMerge } from '../../generator/profiles/merge.ts';
 import { localImageValues } from '../../cluster/local/chart-images.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
-import { failNode, restoreNode } from '../../cluster/local/faults.ts';
+import { cutPodAddress, failNode, healPodAddress, killContainer, restoreNode } from '../../cluster/local/faults.ts';
 import { startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
 import { imagesDir } from '../../cluster/local/tools.ts';
 import { KubeCluster } from '../../generator/cluster/kube/index.ts';
@@ -60,6 +60,10 @@ export async function localKubeCluster(): Promise<KubeCluster> {
   const name = running.layout.name;
   return new KubeCluster({
     kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000,
-    nodeFaults: { failNode: (node) => failNode(name, node), restoreNode: (node) => restoreNode(name, node) },
+    nodeFaults: {
+      failNode: (node) => failNode(name, node), restoreNode: (node) => restoreNode(name, node),
+      killContainer: (node, id) => killContainer(name, node, id),
+      cutPodAddress: (node, ip) => cutPodAddress(name, node, ip), healPodAddress: (node, ip) => healPodAddress(name, node, ip),
+    },
   });
 }

@@ -8,6 +8,7 @@ export function podInfo(p: k8s.V1Pod): PodInfo {
     name: p.metadata?.name ?? '',
     namespace: p.metadata?.namespace ?? '',
     ip: p.status?.podIP,
+    node: p.spec?.nodeName,
     phase: (p.status?.phase ?? 'Pending') as PodPhase,
     ready: isReady(p),
     restarts: (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),

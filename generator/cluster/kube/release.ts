@@ -24,6 +24,11 @@ export interface KubeReleaseDeps {
 export interface NodeFaults {
   failNode(node: string): Promise<void>;
   restoreNode(node: string): Promise<void>;
+  /** SIGKILL a container's task through the node's container runtime (the id without its `containerd://`). */
+  killContainer(node: string, containerId: string): Promise<void>;
+  /** Drop every packet to and from a pod address on its node, established connections included; and undo it. */
+  cutPodAddress(node: string, ip: string): Promise<void>;
+  healPodAddress(node: string, ip: string): Promise<void>;
 }
 
 const byKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m['kind'] === kind);
@@ -97,6 +102,15 @@ export class KubeRelease implements Release {
       return now === undefined || now.metadata?.uid !== uid;
     }, { timeoutMs: this.d.defaultTimeoutMs });
     if (opts.wait === true) await this.waitPodReady(pod);
+  }
+
+  async crashContainer(pod: string, container: string): Promise<void> {
+    const p = await this.kube.readPod(this.namespace, pod);
+    const status = p?.status?.containerStatuses?.find((c) => c.name === container);
+    const id = status?.containerID?.replace(/^[a-z]+:\/\//, '');
+    if (!p?.spec?.nodeName || !id) throw new Error(`pod ${pod} has no running container ${container}`);
+    if (!this.d.nodeFaults) throw new Error('this cluster offers no runtime faults (only the local cluster does)');
+    await this.d.nodeFaults.killContainer(p.spec.nodeName, id);
   }
 
   async createPod(manifest: Manifest): Promise<void> {
@@ -240,12 +254,32 @@ export class KubeRelease implements Release {
     return names;
   }
 
+  /** Pods cut by iptables on their node, with where the rules are; uninstall heals them. */
+  private readonly nodeCuts = new Map<string, { node: string; ip: string }>();
+
+  private async cutOnNode(pod: string): Promise<void> {
+    const p = await this.kube.readPod(this.namespace, pod);
+    const node = p?.spec?.nodeName;
+    const ip = p?.status?.podIP;
+    if (!node || !ip) throw new Error(`pod ${pod} has no node or address to cut`);
+    if (this.nodeCuts.has(pod)) return;
+    await this.d.nodeFaults!.cutPodAddress(node, ip);
+    this.nodeCuts.set(pod, { node, ip });
+  }
+
+  private async healOnNode(pod: string): Promise<void> {
+    const cut = this.nodeCuts.get(pod);
+    if (!cut) return;
+    this.nodeCuts.delete(pod);
+    await this.d.nodeFaults!.healPodAddress(cut.node, cut.ip);
+  }
+
   cutNetwork(pod: string): Promise<void> {
-    return this.cuts.cut(pod);
+    return this.d.nodeFaults ? this.cutOnNode(pod) : this.cuts.cut(pod);
   }
 
   healNetwork(pod: string): Promise<void> {
-    return this.cuts.heal(pod);
+    return this.d.nodeFaults ? this.healOnNode(pod) : this.cuts.heal(pod);
   }
 
   /** What `kubectl create job --from=cronjob/<name>` does, then wait for the Job to finish. */
@@ -291,6 +325,7 @@ export class KubeRelease implements Release {
       await restore();
     }
     this.pendingRestores.clear();
+    for (const pod of [...this.nodeCuts.keys()]) await this.healOnNode(pod);
     for (const map of this.liveMaps.values()) clearInterval((await map.catch(() => undefined))?.timer);
     this.liveMaps.clear();
     await this.forwards.closeAll();
