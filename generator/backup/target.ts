@@ -1,6 +1,6 @@
 import type { JobRun } from '../cluster/types.ts';
 
-/** What the backup operations need from a release: a sandbox Release satisfies it, and so does kubectlTarget. */
+/** What the backup operations need from a release; kubectlTarget provides it for a release on any cluster. */
 export interface BackupTarget {
   readonly name: string;
   runCronJob(name: string, opts?: { timeoutMs?: number }): Promise<JobRun>;

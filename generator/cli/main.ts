@@ -2,12 +2,12 @@ import { generateCommand } from './generate.ts';
 import { validateCommand } from './validate.ts';
 import { newProfileCommand } from './new-profile.ts';
 import { renderCommand } from './render.ts';
-import { upCommand, downCommand } from './up.ts';
+import { upCommand } from './up.ts';
 import { backupCommand } from './backup.ts';
 import { clusterCommand } from './cluster.ts';
 import { UsageError, type Command } from './command.ts';
 
-const COMMANDS: Command[] = [generateCommand, validateCommand, newProfileCommand, renderCommand, upCommand, downCommand, backupCommand, clusterCommand];
+const COMMANDS: Command[] = [generateCommand, validateCommand, newProfileCommand, renderCommand, upCommand, backupCommand, clusterCommand];
 
 function usage(): string {
   return [

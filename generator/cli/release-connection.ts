@@ -1,4 +1,9 @@
-import type { ConnectionInfo } from './connection-info.ts';
+/** What `up` prints once a release is ready, and the environment an application would use. */
+export interface ConnectionInfo {
+  text: string;
+  /** REDIS_URL (with the password) when the release has a master endpoint. */
+  env: Record<string, string>;
+}
 
 type Kubectl = (args: string[]) => Promise<string>;
 

@@ -8,8 +8,9 @@ import { helmBinary } from '../toolchain/tools.ts';
 import type { InstallOptions } from './types.ts';
 
 /**
- * What a cluster receives for an install: `helm template` of the umbrella chart with the profile and overrides,
- * for a cluster with the prometheus-operator CRDs (the sandbox accepts those objects, the local cluster installs the CRDs).
+ * What an install renders, without a cluster: `helm template` of the umbrella chart with the profile and overrides,
+ * for a cluster that serves the prometheus-operator CRDs (as the local cluster does), so ServiceMonitor, PodMonitor and
+ * PrometheusRule are included.
  */
 export async function renderRelease(o: InstallOptions, helm = helmBinary(4)): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-values-'));

@@ -1,7 +1,6 @@
 /**
- * The driver interface every scenario is written against. Two implementations:
- * SandboxCluster (rendered manifests run as real processes in network namespaces on this machine)
- * and KubeCluster (helm + @kubernetes/client-node, for any kubeconfig: the local cluster, kind, a user's cluster).
+ * The driver interface every scenario is written against. KubeCluster (generator/cluster/kube/) implements it with
+ * helm + @kubernetes/client-node for any kubeconfig: the local cluster, kind, a user's cluster.
  */
 
 export interface InstallOptions {
@@ -62,7 +61,10 @@ export interface DeletePodOptions {
   graceful: boolean;
   /** Wait until the controller has re-created the pod and it is ready (default: return once the old pod is gone). */
   wait?: boolean;
-  /** Keep the controller from re-creating the pod for this long, as when its node has failed. */
+  /**
+   * Stand for a failure of the pod's node lasting this long: where the driver can fail nodes (the local cluster), the
+   * node fails and returns after it; elsewhere the pod is deleted.
+   */
   holdDownMs?: number;
 }
 
@@ -101,8 +103,7 @@ export interface Release {
 }
 
 export interface Cluster {
-  readonly kind: 'sandbox' | 'kube';
   install(opts: InstallOptions): Promise<Release>;
-  /** Remove everything this cluster created (releases, volumes unless kept, networks, processes). */
+  /** Remove everything this driver created: the releases still installed, their volumes, the namespaces it made. */
   destroy(): Promise<void>;
 }

@@ -11,9 +11,8 @@ import { localCluster, localKubeCluster, stopLocalCluster } from '../support/loc
  * the backup scenarios listens on the host's address on the cluster bridge, which the pods reach.
  *
  * Not yet here: the Sentinel failover modules (`ha`, `appClients`). On this cluster they still fail on real-world
- * effects the emulation never had (a restarted data node deciding its role before the NetworkPolicy enforcer admits
- * its new address; the test process losing the pods for a while after a node comes back). They run with
- * `npm run test:local-scenarios`, and `ha` still runs on the sandbox in `npm test` (test/ha/sandbox.test.ts).
+ * effects (a restarted data node deciding its role before the NetworkPolicy enforcer admits its new address; the test
+ * process losing the pods for a while after a node comes back). They run with `npm run test:local-scenarios`.
  */
 const NOT_YET_ON_THE_LOCAL_CLUSTER = new Set(['ha', 'appClients']);
 describe('every scenario on the local cluster', function () {

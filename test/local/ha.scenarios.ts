@@ -1,6 +1,6 @@
-// The HA scenarios on the local cluster, through the same driver a user's cluster gets. Not yet part of `npm test`:
-// they still rely on the sandbox's held-down pod deletion for a node failure, which a real cluster models by stopping
-// the node. Run them with `npm run test:local-scenarios`.
+// The HA scenarios on the local cluster, through the same driver a user's cluster gets; a node failure stops the pod's
+// node for real. Not yet part of `npm test`: what still fails there is listed in test/cluster/scenarios.test.ts.
+// Run them with `npm run test:local-scenarios`.
 import type { KubeCluster } from '../../generator/cluster/kube/index.ts';
 import { runScenarios } from '../scenarios/run.ts';
 import { scenarios } from '../scenarios/ha.ts';

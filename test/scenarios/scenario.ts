@@ -2,7 +2,7 @@ import path from 'node:path';
 import { PROFILES_DIR } from '../../generator/paths.ts';
 import type { Cluster, Release } from '../../generator/cluster/types.ts';
 
-/** A behaviour claim, written once and run on every cluster driver (sandbox, kind). */
+/** A behaviour claim, written once and run through the Cluster driver on any cluster (the local cluster, kind, a user's). */
 export interface Scenario {
   name: string;
   /** Profile under values/ (without .yaml). */

@@ -39,7 +39,6 @@ export const NAMESPACE_LABEL = { 'app.kubernetes.io/part-of': 'redis-charts-test
  * CommandRunner, so `new KubeCluster({ runner: new CommandRunner('dry-run') })` prints the plan instead.
  */
 export class KubeCluster implements Cluster {
-  readonly kind = 'kube' as const;
   readonly runner: CommandRunner;
   readonly context: string;
   private readonly kube: Kube;
