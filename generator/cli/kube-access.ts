@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
+import { LOG_LINES } from '../cluster/pod-start-failure.ts';
+import type { PodSource } from '../cluster/pod-start-watch.ts';
 import type { Target } from './target.ts';
 
 type KubeTarget = Exclude<Target, { kind: 'new-local' }>;
@@ -21,4 +23,13 @@ export function kubectlFor(target: KubeTarget): (args: string[]) => Promise<stri
         else resolve(String(stdout));
       });
     });
+}
+
+/** A release's pods and logs as kubectl reports them, for the pod start watcher. */
+export function kubectlPodSource(kubectl: (args: string[]) => Promise<string>, release: string, namespace: string): PodSource {
+  return {
+    listPods: async () => JSON.parse(await kubectl(['get', 'pods', '-n', namespace, '-l', `app.kubernetes.io/instance=${release}`, '-o', 'json'])).items,
+    logs: (pod, container, previous) =>
+      kubectl(['logs', pod, '-c', container, '-n', namespace, '--tail', String(LOG_LINES), ...(previous ? ['--previous'] : [])]),
+  };
 }

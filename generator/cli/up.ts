@@ -15,7 +15,8 @@ import { applySets, SetSyntaxError } from '../profiles/set-values.ts';
 import { validateProfileText } from '../profiles/validate.ts';
 import { errorsIn, formatDiagnostic } from '../profiles/diagnostics.ts';
 import { DEFAULT_LOCAL_CLUSTER } from './cluster.ts';
-import { helmTargetArgs, kubectlFor } from './kube-access.ts';
+import { helmTargetArgs, kubectlFor, kubectlPodSource } from './kube-access.ts';
+import { installWatchingPods, PodStartError } from '../cluster/pod-start-watch.ts';
 import { kubeConnectionInfo } from './release-connection.ts';
 import { parse, UsageError, type Command } from './command.ts';
 import { validProfileFile } from './profile-arg.ts';
@@ -26,6 +27,7 @@ export const upCommand: Command = {
   help: `Usage: redis-charts up <profile> [--set key=value ...] [--release NAME] [--namespace NS] [--kube-context CTX]
 
 Validates the profile (with the --set overrides applied) and deploys it with helm upgrade --install --wait.
+A pod that will not start (crash loop, image pull, config error) stops the install at once with its reason and log.
   --kube-context CTX, or a current kubectl context: installs or upgrades the release there and returns.
   A local cluster started by \`redis-charts cluster up\`: installs there and returns; REDIS_URL works from this machine.
   Neither: starts a local cluster (real Kubernetes, built on this machine), installs, prints how to connect,
@@ -51,7 +53,14 @@ Examples:
       writeCharts(renderCharts());
       const target = chooseTarget(values['kube-context']);
       if (target.kind === 'new-local') return await upOnNewLocalCluster(merged.file, release, namespace);
-      await deploy(target, merged.file, release, namespace);
+      try {
+        await deploy(target, merged.file, release, namespace);
+      } catch (e) {
+        if (!(e instanceof PodStartError)) throw e;
+        console.error(`redis-charts up: ${e.message}\n\nThe release ${release} stays installed in namespace ${namespace} (status failed) for inspection.`
+          + ` Fix the values and run \`redis-charts up\` again, or remove it with \`helm uninstall ${release} -n ${namespace}\`.`);
+        return 1;
+      }
       return 0;
     } finally {
       merged.remove();
@@ -83,15 +92,16 @@ async function deploy(target: Exclude<Target, { kind: 'new-local' }>, profile: s
   console.log(`deploying ${release} to ${where}, namespace ${namespace}`);
   const started = Date.now();
   const localImages = target.kind === 'local' ? await localImagesValuesFile() : undefined;
+  const kubectl = kubectlFor(target);
   try {
-    await helm(userHelm(), [
+    await installWatchingPods((signal) => helm(userHelm(), [
       'upgrade', '--install', release, UMBRELLA_DIR, '-f', profile, ...(localImages ? ['-f', localImages.file] : []),
       '--namespace', namespace, '--create-namespace', ...helmTargetArgs(target), '--wait', '--timeout', '10m',
-    ]);
+    ], { signal }), kubectlPodSource(kubectl, release, namespace));
   } finally {
     localImages?.remove();
   }
-  const info = await kubeConnectionInfo(kubectlFor(target), release, namespace, target.kind === 'local');
+  const info = await kubeConnectionInfo(kubectl, release, namespace, target.kind === 'local');
   console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n\n${info.text}`);
   if (target.kind === 'local') console.log(`\nKUBECONFIG=${target.kubeconfig}\ncontext: ${target.context}`);
 }

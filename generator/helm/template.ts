@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { UMBRELLA_DIR } from '../paths.ts';
+import { stopOnAbort } from '../stop-on-abort.ts';
 import { apiVersionArgs } from './api-versions.ts';
-
-const run = promisify(execFile);
 
 export interface TemplateOptions {
   helm: string;
@@ -23,14 +21,19 @@ export class HelmError extends Error {
   }
 }
 
-export async function helm(helmPath: string, args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(helmPath, args, { maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new HelmError(args, err.stderr || err.message);
-  }
+/** `signal` stops helm (SIGTERM, later SIGKILL); the call then rejects with the signal's reason once helm has exited. */
+export function helm(helmPath: string, args: string[], o: { signal?: AbortSignal } = {}): Promise<string> {
+  const { signal } = o;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const child = execFile(helmPath, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      exited();
+      if (signal?.aborted) reject(signal.reason);
+      else if (error) reject(new HelmError(args, String(stderr) || error.message));
+      else resolve(String(stdout));
+    });
+    const exited = stopOnAbort(child, signal);
+  });
 }
 
 export function templateArgs(o: TemplateOptions): string[] {

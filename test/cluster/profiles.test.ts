@@ -10,7 +10,9 @@ import { toolsDir } from '../../cluster/local/tools.ts';
 import { UMBRELLA_DIR } from '../../generator/paths.ts';
 import { profileFile } from '../scenarios/scenario.ts';
 import { helmBinary, type HelmMajor } from '../../generator/toolchain/tools.ts';
-import { kubectl, localCluster, stopLocalCluster } from '../support/local-cluster.ts';
+import { PodStartError } from '../../generator/cluster/pod-start-watch.ts';
+import { kubectl, localCluster, localKubeCluster, stopLocalCluster } from '../support/local-cluster.ts';
+import { rejection } from '../support/rejection.ts';
 
 /**
  * Every profile, as a user installs it: `helm upgrade --install --wait` on the local cluster (a real API server, which
@@ -64,4 +66,24 @@ describe('every profile installs on the local cluster and passes helm test', fun
       await kubectl(['delete', 'namespace', namespace, '--wait=false']);
     });
   }
+
+  // An unknown redis.conf directive makes redis-server exit 1 at once: the install must say so, not wait out helm's timeout.
+  it('dev with a redis.conf line the server refuses fails within 90 s, naming pod, container, exit code and the server\'s log', async () => {
+    const cluster = await localKubeCluster();
+    const started = Date.now();
+    try {
+      const error = await rejection(cluster.install({
+        release: 'badconf', valuesFiles: [profileFile('dev')], values: { server: { config: { extra: 'no-such-directive yes' } } }, timeoutMs: 180_000,
+      }), 'installing a server that refuses its config');
+      const seconds = (Date.now() - started) / 1000;
+      expect(error, error.stack).to.be.instanceOf(PodStartError);
+      expect((error as PodStartError).failure).to.deep.include({ namespace: 'rc-badconf', pod: 'badconf-redis-0', container: 'redis', exitCode: 1 });
+      expect(error.message).to.match(/^pod rc-badconf\/badconf-redis-0 will not start: container redis (CrashLoopBackOff|Error) \(exit code 1\)\n/);
+      expect(error.message).to.contain('Bad directive or wrong number of arguments').and.to.contain('no-such-directive yes');
+      expect(seconds, error.message).to.be.below(90);
+      console.log(`      failed in ${seconds.toFixed(1)} s with:\n${error.message.replace(/^/gm, '        ')}`);
+    } finally {
+      await cluster.destroy();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { UMBRELLA_DIR } from '../../paths.ts';
 import { userHelm } from '../../toolchain/tools.ts';
 import type { Cluster, InstallOptions, Release } from '../types.ts';
+import { installWatchingPods, type PodSource } from '../pod-start-watch.ts';
 import { Kube } from './kube.ts';
 import { CommandRunner, type CommandOptions } from './plan.ts';
 import { KubeRelease, type NodeFaults } from './release.ts';
@@ -73,10 +74,13 @@ export class KubeCluster implements Cluster {
       const overrides = path.join(dir, 'overrides.yaml');
       fs.writeFileSync(overrides, stringify(o.values ?? {}));
       const valuesArgs = [...o.valuesFiles, ...(this.o.valuesFiles ?? []), overrides].flatMap((f) => ['-f', f]);
-      await this.helm([
+      const upgrade = (signal?: AbortSignal) => this.helm([
         'upgrade', '--install', o.release, this.chartDir, ...valuesArgs,
         ...(o.wait === false ? [] : ['--wait', '--timeout', `${Math.ceil(timeoutMs / 1000)}s`]),
-      ], namespace);
+      ], namespace, { signal });
+      // A pod that will not start fails the install at once, not at the end of helm's timeout.
+      if (o.wait === false || this.runner.dryRun) await upgrade();
+      else await installWatchingPods(upgrade, this.podSource(namespace, o.release));
       // A dry run renders locally what the cluster would report, so the plan shows the waits for each workload.
       manifestYaml = this.runner.dryRun
         ? (await this.helm(['template', o.release, this.chartDir, ...valuesArgs], namespace, { local: true })).stdout
@@ -113,6 +117,13 @@ export class KubeCluster implements Cluster {
     for (const r of [...this.releases]) await r.uninstall({ keepVolumes: false });
     for (const ns of this.createdNamespaces) await this.kube.deleteNamespace(ns);
     this.createdNamespaces.clear();
+  }
+
+  private podSource(namespace: string, release: string): PodSource {
+    return {
+      listPods: () => this.kube.listPods(namespace, { 'app.kubernetes.io/instance': release }),
+      logs: (pod, container, previous) => this.kube.logs(namespace, pod, container, previous),
+    };
   }
 
   private helm(args: string[], namespace: string, opts: CommandOptions = {}) {

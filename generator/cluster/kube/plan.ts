@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { REPO_ROOT } from '../../paths.ts';
+import { stopOnAbort } from '../../stop-on-abort.ts';
 
 /** The command-line tools a real-cluster run calls. */
 export type Tool = 'helm' | 'kind' | 'kubectl' | 'docker';
@@ -23,6 +24,8 @@ export interface CommandOptions {
   stdin?: string;
   /** Return a non-zero exit instead of throwing. */
   allowFailure?: boolean;
+  /** Stops the command (SIGTERM, later SIGKILL); the call then rejects with the signal's reason once it has exited. */
+  signal?: AbortSignal;
 }
 
 export interface WaitOptions {
@@ -71,7 +74,7 @@ export class CommandRunner {
     const step: Step = { kind: 'command', tool, args };
     this.record(step);
     if (this.dryRun && !o.local) return { stdout: '', stderr: '', code: 0 };
-    const result = await execute(this.opts.binaries?.[tool] ?? tool, args, o.stdin);
+    const result = await execute(this.opts.binaries?.[tool] ?? tool, args, o.stdin, o.signal);
     if (result.code !== 0 && !o.allowFailure) throw new CommandFailedError(step, result);
     return result;
   }
@@ -100,15 +103,24 @@ export class CommandRunner {
   }
 }
 
-function execute(binary: string, args: string[], stdin: string | undefined): Promise<CommandResult> {
+function execute(binary: string, args: string[], stdin: string | undefined, signal: AbortSignal | undefined): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
     const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = stopOnAbort(child, signal);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+    child.on('error', (e) => {
+      exited();
+      reject(e);
+    });
+    child.on('close', (code) => {
+      exited();
+      if (signal?.aborted) reject(signal.reason);
+      else resolve({ stdout, stderr, code: code ?? 1 });
+    });
     // A command that exits before reading its input closes the pipe; its exit code says what happened.
     child.stdin.on('error', () => undefined);
     child.stdin.end(stdin ?? '');
