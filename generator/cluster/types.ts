@@ -77,6 +77,14 @@ export interface Release {
   waitReady(opts?: { selector?: Record<string, string>; timeoutMs?: number }): Promise<void>;
   waitPodReady(pod: string, timeoutMs?: number): Promise<void>;
   deletePod(pod: string, opts: DeletePodOptions): Promise<void>;
+  /**
+   * A drain as `kubectl drain` does it: cordon the node, then evict this release's pods on it through the eviction
+   * API (PodDisruptionBudgets in force; a refusal is retried, bounded). Returns the evicted pods.
+   */
+  drainNode(node: string, opts?: { timeoutMs?: number }): Promise<string[]>;
+  uncordonNode(node: string): Promise<void>;
+  /** One eviction through the eviction API: 'refused' when a PodDisruptionBudget does not allow it now. */
+  evictPod(pod: string): Promise<'evicted' | 'refused'>;
   /** A crash: the container's main process gets SIGKILL from the runtime, and the kubelet restarts it in place. */
   crashContainer(pod: string, container: string): Promise<void>;
   /** Restart the pods of a StatefulSet or Deployment one by one, as a rolling update does. */

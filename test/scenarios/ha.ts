@@ -299,6 +299,32 @@ const haScenarios: Scenario[] = [
     },
   },
   {
+    name: 'drain of the master\'s node through the eviction API: the master hands over, the budget holds the rest, nothing acknowledged lost',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 300_000,
+    async run(release) {
+      const { result, stats, missing } = await withWriter(release, async () => {
+        const master = await masterPod(release);
+        const node = (await dataPods(release)).find((p) => p.name === master)!.node!;
+        const evicted = await release.drainNode(node, { timeoutMs: 60_000 });
+        // The evicted data pod cannot move (its volume is on the drained node): while it is away, the budget
+        // (maxUnavailable 1) refuses to evict a second data pod.
+        const other = (await dataPods(release)).find((p) => p.name !== master && p.node !== node)!.name;
+        const second = await release.evictPod(other);
+        await release.uncordonNode(node);
+        await release.waitReady({ timeoutMs: 180_000 });
+        return { master, evicted, second };
+      });
+      const topology = await waitForSingleMaster(release, { sentinels: 3 });
+      report('drain', { evicted: result.evicted.length, secondEviction: result.second, newMaster: topology.master, acknowledged: stats.acknowledged, failed: stats.failed, longestStallMs: stats.longestStallMs, missing: missing.length });
+      expect(result.evicted, 'the drain evicted the master').to.include(result.master);
+      expect(result.second, 'a second data pod eviction while one is away').to.equal('refused');
+      expect(topology.master).to.not.equal(result.master);
+      expect(missing).to.deep.equal([]);
+    },
+  },
+  {
     name: 'rolling restart of every data pod (as helm upgrade does): no acknowledged write lost',
     profile: 'ha-production',
     values: HA_ONLY,

@@ -98,6 +98,34 @@ export class Kube {
     }, undefined);
   }
 
+  /**
+   * An eviction through the eviction API, which honours PodDisruptionBudgets: 'refused' when a budget does not allow
+   * it now (HTTP 429), as `kubectl drain` sees it.
+   */
+  evictPod(namespace: string, name: string): Promise<'evicted' | 'refused'> {
+    return this.call(['drain', '--pod-selector', `metadata.name=${name}`, '-n', namespace], async () => {
+      try {
+        await this.core.createNamespacedPodEviction({ name, namespace, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } } });
+        return 'evicted' as const;
+      } catch (e) {
+        if ((e as { code?: number }).code === 429) return 'refused' as const;
+        throw e;
+      }
+    }, 'evicted' as const);
+  }
+
+  /** Cordon (true) or uncordon (false) a node. */
+  setUnschedulable(node: string, unschedulable: boolean): Promise<void> {
+    return this.call([unschedulable ? 'cordon' : 'uncordon', node], async () => {
+      await this.core.patchNode({ name: node, body: { spec: { unschedulable } } }, mergePatch());
+    }, undefined);
+  }
+
+  listPodsOnNode(namespace: string, node: string): Promise<k8s.V1Pod[]> {
+    return this.call(['get', 'pods', '-n', namespace, '--field-selector', `spec.nodeName=${node}`, '-o', 'json'],
+      async () => (await this.core.listNamespacedPod({ namespace, fieldSelector: `spec.nodeName=${node}` })).items, []);
+  }
+
   labelPod(namespace: string, name: string, labels: Record<string, string | null>): Promise<void> {
     const args = Object.entries(labels).map(([k, v]) => (v === null ? `${k}-` : `${k}=${v}`));
     return this.call(['label', 'pod', name, '-n', namespace, '--overwrite', ...args], async () => {

@@ -113,6 +113,33 @@ export class KubeRelease implements Release {
     await this.d.nodeFaults.killContainer(p.spec.nodeName, id);
   }
 
+  async drainNode(node: string, opts: { timeoutMs?: number } = {}): Promise<string[]> {
+    await this.kube.setUnschedulable(node, true);
+    this.cordoned.add(node);
+    const pods = (await this.kube.listPodsOnNode(this.namespace, node)).filter((p) => !isTerminating(p) && podInfo(p).owner?.kind !== 'Job');
+    const evicted: string[] = [];
+    for (const p of pods) {
+      const name = p.metadata!.name!;
+      // A budget may refuse for a while (another pod of the set is not ready yet): retry, bounded, as kubectl drain.
+      await this.d.runner.wait(`the eviction of ${name}`, async () => (await this.kube.evictPod(this.namespace, name)) === 'evicted',
+        { timeoutMs: this.timeout(opts.timeoutMs), intervalMs: 1000 });
+      evicted.push(name);
+    }
+    return evicted;
+  }
+
+  async uncordonNode(node: string): Promise<void> {
+    await this.kube.setUnschedulable(node, false);
+    this.cordoned.delete(node);
+  }
+
+  evictPod(pod: string): Promise<'evicted' | 'refused'> {
+    return this.kube.evictPod(this.namespace, pod);
+  }
+
+  /** Nodes this release's drains cordoned; uninstall uncordons them. */
+  private readonly cordoned = new Set<string>();
+
   async createPod(manifest: Manifest): Promise<void> {
     await this.kube.createPod(this.namespace, { ...manifest, metadata: { ...manifest['metadata'], namespace: this.namespace } });
   }
@@ -326,6 +353,7 @@ export class KubeRelease implements Release {
     }
     this.pendingRestores.clear();
     for (const pod of [...this.nodeCuts.keys()]) await this.healOnNode(pod);
+    for (const node of [...this.cordoned]) await this.uncordonNode(node);
     for (const map of this.liveMaps.values()) clearInterval((await map.catch(() => undefined))?.timer);
     this.liveMaps.clear();
     await this.forwards.closeAll();

@@ -65,12 +65,16 @@ answers() { # answers HOST PORT
 # first install none of them listens yet, and one on a failed node never will.
 ADMISSION_WAIT_SECONDS=10
 wait_for_admission() {
-  deadline=$(( $(date +%s) + ${ADMISSION_WAIT_SECONDS} ))
+  started=$(date +%s)
+  deadline=$(( started + ADMISSION_WAIT_SECONDS ))
   while :; do
     silent=""
     for p in $DATA_PODS; do [ "$p" = "$SELF_FQDN" ] || answers "$p" "$REDIS_PORT" || silent="$silent $p"; done
     for s in $SENTINELS; do [ "$s" = "$SELF_FQDN" ] || answers "$s" "$SENTINEL_PORT" || silent="$silent $s"; done
-    [ -n "$silent" ] || return 0
+    if [ -z "$silent" ]; then
+      log "every peer and sentinel answers (after $(( $(date +%s) - started ))s)"
+      return 0
+    fi
     [ "$(date +%s)" -lt "$deadline" ] || break
     sleep 0.5
   done
