@@ -1,7 +1,8 @@
 /**
- * Master failure RTO on the local cluster (ha-production data nodes and sentinels): kill the master N times (as a
- * failed node: it stays away longer than down-after) and time kill → first acknowledged write on the new master.
- *   npx tsx bench/failover.ts [kills]
+ * Master failure RTO on the local cluster (ha-production data nodes and sentinels): fail the master's node N times
+ * (default 30; it stays away longer than down-after, then returns) and time the failure → the first acknowledged
+ * write on the new master, through a Sentinel-aware client.
+ *   npx tsx bench/failover.ts [failures]
  */
 import { withLocalCluster } from './local-cluster.ts';
 import { profileFile } from '../test/scenarios/scenario.ts';
@@ -10,7 +11,7 @@ import { AckWriter, missingAcked } from '../test/support/ack-writer.ts';
 import { podClient, sentinelClient, waitForSingleMaster } from '../test/support/ha.ts';
 import { summarize } from './stats.ts';
 
-const kills = Number(process.argv[2] ?? 10);
+const kills = Number(process.argv[2] ?? 30);
 const rtos: number[] = [];
 let lost = 0;
 await withLocalCluster(async (cluster) => {

@@ -10,7 +10,7 @@ import { clusterBinaries, toolsDir } from '../../cluster/local/tools.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
 import { components } from '../../generator/charts/catalog.ts';
 import { helmBinary } from '../../generator/toolchain/tools.ts';
-import { localCluster, stopLocalCluster } from '../support/local-cluster.ts';
+import { localCluster } from '../support/local-cluster.ts';
 
 /**
  * chart-testing, built from its Go module, as the GitHub workflow runs it: `ct lint` and `ct install` of every chart
@@ -47,7 +47,6 @@ describe('chart-testing (ct) on the local cluster', function () {
   after(async function () {
     this.timeout(120_000);
     rmSync(dir, { recursive: true, force: true });
-    await stopLocalCluster();
   });
 
   it('ct lint --all passes (helm lint, yamllint, Chart.yaml schema, maintainers off)', async () => {

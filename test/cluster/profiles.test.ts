@@ -11,7 +11,7 @@ import { UMBRELLA_DIR } from '../../generator/paths.ts';
 import { profileFile } from '../scenarios/scenario.ts';
 import { helmBinary, type HelmMajor } from '../../generator/toolchain/tools.ts';
 import { PodStartError } from '../../generator/cluster/pod-start-watch.ts';
-import { kubectl, localCluster, localKubeCluster, stopLocalCluster } from '../support/local-cluster.ts';
+import { kubectl, localCluster, localKubeCluster } from '../support/local-cluster.ts';
 import { rejection } from '../support/rejection.ts';
 
 /**
@@ -39,7 +39,6 @@ describe('every profile installs on the local cluster and passes helm test', fun
   after(async function () {
     this.timeout(120_000);
     rmSync(dir, { recursive: true, force: true });
-    await stopLocalCluster();
   });
 
   const cases: { profile: string; major: HelmMajor; set?: string[]; label: string }[] = [

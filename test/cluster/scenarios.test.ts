@@ -4,17 +4,13 @@ import { requireBackupTools } from '../backup/support.ts';
 import { s3Scenarios } from '../scenarios/backup-s3.ts';
 import { scenarioModules } from '../scenarios/index.ts';
 import { runScenarios } from '../scenarios/run.ts';
-import { localCluster, localKubeCluster, stopLocalCluster } from '../support/local-cluster.ts';
+import { localCluster, localKubeCluster } from '../support/local-cluster.ts';
 
 /**
- * The scenarios, through the same driver a user's cluster gets, on the test run's local cluster. The S3 server for
- * the backup scenarios listens on the host's address on the cluster bridge, which the pods reach.
- *
- * Not yet here: the Sentinel failover modules (`ha`, `appClients`). On this cluster they still fail on real-world
- * effects (a restarted data node deciding its role before the NetworkPolicy enforcer admits its new address; the test
- * process losing the pods for a while after a node comes back). They run with `npm run test:local-scenarios`.
+ * Every scenario module, through the same driver a user's cluster gets, on the test run's local cluster (started
+ * once for all local-cluster suites; the last of them stops it). The S3 server for the backup scenarios listens on
+ * the host's address on the cluster bridge, which the pods reach.
  */
-const NOT_YET_ON_THE_LOCAL_CLUSTER = new Set(['ha', 'appClients']);
 describe('every scenario on the local cluster', function () {
   let cluster: KubeCluster | undefined;
   let s3: S3Server | undefined;
@@ -28,10 +24,9 @@ describe('every scenario on the local cluster', function () {
     this.timeout(300_000);
     await cluster?.destroy();
     await s3?.close();
-    await stopLocalCluster();
   });
   for (const [module, scenarios] of Object.entries(scenarioModules)) {
-    if (!NOT_YET_ON_THE_LOCAL_CLUSTER.has(module)) runScenarios(module, scenarios, () => cluster!);
+    runScenarios(module, scenarios, () => cluster!);
   }
   runScenarios('backup (S3 remote on the host)', s3Scenarios(() => s3!), () => cluster!);
 });
