@@ -50,9 +50,8 @@ function connect(mode) {
       // A sentinel that does not answer within 1 s is skipped for the next one, retried every 100 ms.
       sentinelCommandTimeout: 1000,
       sentinelRetryStrategy: () => 100,
-      // Subscribe to +switch-master on the sentinels and reconnect as soon as a failover is announced, rather than
-      // only when the old master's connection fails or answers READONLY.
-      failoverDetector: true,
+      // No failoverDetector: with ioredis 6.0.0 a client with it stayed at "Connection is closed" after a node
+      // failure (every later command failed at once); the socket timeout above notices the failover instead.
     });
   }
   if (mode === 'url') return new Redis(env('REDIS_URL'), COMMON);

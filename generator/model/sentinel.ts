@@ -9,7 +9,7 @@ export const sentinelModel: Group = group('Redis Sentinel: watches the data node
   parallelSyncs: int(1, 'Replicas re-synced with the new master at the same time.', { constraints: { minimum: 1 } }),
   resources: resourcesModel({ cpu: '50m', memory: '64Mi' }, { memory: '128Mi' }),
   livenessProbe: probeModel('Liveness probe (PING).', { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
-  readinessProbe: probeModel('Readiness probe (PING, and a known master).', { initialDelaySeconds: 2, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+  readinessProbe: probeModel('Readiness probe (PING, and a known master).', { initialDelaySeconds: 2, periodSeconds: 3, timeoutSeconds: 3, failureThreshold: 3 }),
   podDisruptionBudget: pdbModel(true),
   persistence: group('Small volume for the sentinel config Sentinel rewrites; it lets sentinels remember the master across a full restart.', {
     enabled: bool(true, 'Keep the sentinel config on a PersistentVolumeClaim (an emptyDir otherwise).'),

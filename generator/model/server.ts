@@ -36,7 +36,7 @@ export const serverModel: Group = group('Redis data nodes (standalone, or one ma
   }),
   resources: resourcesModel({ cpu: '100m', memory: '256Mi' }, { memory: '512Mi' }),
   livenessProbe: probeModel('Liveness probe (redis-cli PING).', { initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 }),
-  readinessProbe: probeModel('Readiness probe (PING; replicas also need a live master link and a finished sync).', { initialDelaySeconds: 2, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+  readinessProbe: probeModel('Readiness probe (PING; replicas also need a live master link and a finished sync).', { initialDelaySeconds: 2, periodSeconds: 3, timeoutSeconds: 3, failureThreshold: 3 }),
   terminationGracePeriodSeconds: int(30, 'Grace period; the master uses it to hand over to a replica before it stops.', { constraints: { minimum: 5 } }),
   podDisruptionBudget: pdbModel(true),
   service: group('Client Services.', {

@@ -465,14 +465,11 @@ describe('local cluster images', function () {
     expect(stdout).not.to.match(/benchmark/);
   });
 
-  it('reuses unchanged images in well under a second each, and rebuilds one whose stamp does not match', async () => {
+  it('reuses unchanged images, and rebuilds one whose stamp does not match', async () => {
     const lines: string[] = [];
-    const start = performance.now();
     const again = await buildImages({ outDir: outA, only: SPECS.map((s) => s.name), log: (l) => lines.push(l) });
-    const seconds = (performance.now() - start) / 1000;
     expect(again).to.deep.equal(builtA);
     expect(lines.every((l) => l.endsWith('(cached)')), lines.join('\n')).to.equal(true);
-    expect(seconds).to.be.below(0.5 * SPECS.length);
 
     const stamp = path.join(outA, 'pause.stamp.json');
     fs.writeFileSync(stamp, JSON.stringify({ ...JSON.parse(fs.readFileSync(stamp, 'utf8')), key: 'stale' }));

@@ -105,6 +105,26 @@ const haScenarios: Scenario[] = [
     },
   },
   {
+    name: 'a node failure under the master right after the install reports ready: the release fails over (ready means it can)',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 180_000,
+    async run(release) {
+      // No settling wait: `helm install --wait` returning is all a user has before the first failure.
+      const roles = await Promise.all((await dataPods(release)).map(async (p) => [p.name, await role(release, p.name)] as const));
+      const master = roles.find(([, r]) => r === 'master')?.[0];
+      expect(master, `a master right after install (roles ${JSON.stringify(roles)})`).to.be.a('string');
+      const failedAt = Date.now();
+      await release.deletePod(master!, NODE_FAILURE);
+      await waitForSingleMasterExcluding(release, master!);
+      const newMasterAfterMs = Date.now() - failedAt;
+      const topology = await waitForSingleMaster(release, { sentinels: 3, timeoutMs: 90_000 });
+      report('fail-right-after-install', { oldMaster: master!, newMaster: topology.master, newMasterAfterMs });
+      expect(topology.master).to.not.equal(master);
+      expect(newMasterAfterMs, 'a new master (ms after the failure)').to.be.at.most(DOWN_AFTER_MS + 5000);
+    },
+  },
+  {
     name: 'graceful deletion of the master: zero failed writes and a short stall',
     profile: 'ha-production',
     values: HA_ONLY,

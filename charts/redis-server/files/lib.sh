@@ -63,7 +63,7 @@ answers() { # answers HOST PORT
 # after the pod starts; until then every peer refuses, exactly as if none were running. A role chosen then would take
 # running peers (with data) for absent ones. So wait until every other data node and sentinel answers, bounded: on a
 # first install none of them listens yet, and one on a failed node never will.
-ADMISSION_WAIT_SECONDS=10
+ADMISSION_WAIT_SECONDS=6
 wait_for_admission() {
   started=$(date +%s)
   deadline=$(( started + ADMISSION_WAIT_SECONDS ))
