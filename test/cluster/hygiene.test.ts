@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { clusterLayout } from '../../cluster/local/layout.ts';
-import { removeDeadClusters, startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
+import { removeDeadClusters, startCluster } from '../../cluster/local/lifecycle.ts';
 import { netnsPids } from '../../cluster/local/network.ts';
 import { isAlive, readState } from '../../cluster/local/state.ts';
 import { sleep } from '../../cluster/local/exec.ts';
@@ -11,26 +11,12 @@ import { runQuietSync } from '../../cluster/local/exec.ts';
 /** A cluster whose supervisor dies by SIGKILL leaves processes, namespaces and routes; the next start removes them. */
 describe('local cluster hygiene', function () {
   this.timeout(600_000);
-  const crashed = `crash${process.pid}`;
-  const owned = `owned${process.pid}`;
-  let owner: ReturnType<typeof spawn> | undefined;
-  let crashedCluster: RunningCluster | undefined;
-
-  // Both clusters start together: each test needs a running one, and starting them side by side takes little
-  // longer than one.
-  before(async function () {
-    owner = spawn('sleep', ['600'], { stdio: 'ignore' });
-    [crashedCluster] = await Promise.all([startCluster({ name: crashed }), startCluster({ name: owned, ownedBy: owner.pid! })]);
-  });
-  after(async function () {
-    owner?.kill('SIGKILL');
-    for (const name of [crashed, owned]) if (readState(name) && isAlive(readState(name)!.supervisor)) await stopCluster(name);
-    removeDeadClusters();
-  });
 
   it('removes everything a SIGKILLed supervisor left behind', async () => {
-    const state = readState(crashed)!;
-    const layout = clusterLayout(crashed, state.slot);
+    const name = `crash${process.pid}`;
+    const running = await startCluster({ name });
+    const state = readState(name)!;
+    const layout = clusterLayout(name, state.slot);
     const componentPids = Object.values(state.processes).map((p) => p.pid);
     expect(componentPids.length).to.be.greaterThan(10);
     process.kill(state.supervisor!.pid, 'SIGKILL');
@@ -38,9 +24,9 @@ describe('local cluster hygiene', function () {
     expect(isAlive(state.supervisor)).to.equal(false);
     // Its components outlive it: this is what a crash leaves.
     expect(netnsPids(layout.nodes[1]!.netns).length).to.be.greaterThan(0);
-    expect(removeDeadClusters()).to.include(crashed);
+    expect(removeDeadClusters()).to.include(name);
     for (const pid of componentPids) expect(existsSync(`/proc/${pid}`), `pid ${pid}`).to.equal(false);
-    expect(existsSync(crashedCluster!.layout.dir)).to.equal(false);
+    expect(existsSync(running.layout.dir)).to.equal(false);
     for (const node of layout.nodes) expect(existsSync(`/run/netns/${node.netns}`), node.netns).to.equal(false);
     expect(existsSync(`/sys/class/net/${layout.bridge}`)).to.equal(false);
     const routes = runQuietSync('ip', ['route', 'show']);
@@ -49,8 +35,11 @@ describe('local cluster hygiene', function () {
   });
 
   it('removes a test run\'s cluster when that run dies without stopping it', async () => {
-    const layout = clusterLayout(owned, readState(owned)!.slot);
-    owner!.kill('SIGKILL');
+    const owner = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const name = `owned${process.pid}`;
+    await startCluster({ name, ownedBy: owner.pid! });
+    const layout = clusterLayout(name, readState(name)!.slot);
+    owner.kill('SIGKILL');
     const deadline = Date.now() + 60_000;
     while (existsSync(layout.dir) && Date.now() < deadline) await sleep(500);
     expect(existsSync(layout.dir), 'cluster directory removed by its supervisor').to.equal(false);
