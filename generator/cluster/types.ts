@@ -107,7 +107,15 @@ export interface Release {
   createPod(manifest: Record<string, any>): Promise<void>;
   /** Wait until a pod created with createPod has finished (Succeeded or Failed); its phase and its first container's logs. */
   waitPodDone(name: string, timeoutMs?: number): Promise<PodDone>;
-  uninstall(opts?: { keepVolumes?: boolean }): Promise<void>;
+  uninstall(opts?: UninstallOptions): Promise<void>;
+}
+
+export interface UninstallOptions {
+  /** Keep the StatefulSets' claims (and the Secrets Helm keeps), for a reinstall that finds the data. */
+  keepVolumes?: boolean;
+  /** false: return once Helm has deleted the objects; pods finish terminating in the background. Only for a release
+   * whose namespace is not reused at once (a reinstall under the same name must wait). Default true. */
+  wait?: boolean;
 }
 
 export interface Cluster {

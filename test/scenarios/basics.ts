@@ -15,8 +15,9 @@ const serviceName = (release: Release, suffix: string) =>
 /** An application client on the master Service, as the default user with the given password. */
 async function appClient(release: Release, pw: string | undefined): Promise<Redis> {
   const ep = await release.endpoint({ service: serviceName(release, '-redis-master') }, REDIS_PORT);
-  // A Service's endpoints follow a pod's readiness a moment later: a few bounded reconnects cover that.
-  const client = new Redis({ host: ep.host, port: ep.port, password: pw, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 1, retryStrategy: (n) => (n <= 20 ? 250 : null) });
+  // A Service's endpoints follow a pod's readiness a moment later: commands wait through bounded reconnects (80 x
+  // 250 ms) rather than fail on the second closed connection; after that the client gives up and commands fail.
+  const client = new Redis({ host: ep.host, port: ep.port, password: pw, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: null, retryStrategy: (n) => (n <= 80 ? 250 : null) });
   client.on('error', () => undefined);
   await client.connect().catch(() => undefined);
   return client;

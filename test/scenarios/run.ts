@@ -24,7 +24,8 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
           if (release && s.diagnose) console.log(await s.diagnose(release).catch((d: Error) => `(no diagnosis: ${d.message})`));
           throw e;
         } finally {
-          await release?.uninstall({ keepVolumes: false });
+          // Each scenario's release has a namespace of its own: its pods may finish terminating during the next one.
+          await release?.uninstall({ keepVolumes: false, wait: false });
         }
       });
     }

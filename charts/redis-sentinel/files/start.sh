@@ -58,4 +58,15 @@ myid="$(printf '%s' "${POD_NAMESPACE}/${POD_NAME}" | sha1sum | cut -c1-40)"
 } > "$CONF.new"
 mv "$CONF.new" "$CONF"
 chmod 600 "$CONF"
+# The INFO period is a runtime setting (SENTINEL DEBUG), not a config line: a detached helper sets it once this
+# sentinel answers (60 tries, 30 s at most). Detached, so the sentinel is not the parent that must reap it.
+set_info_period() {
+  tries=0
+  until [ "$(sentinel_cli 127.0.0.1 SENTINEL DEBUG info-period "$INFO_PERIOD_MS" 2>/dev/null)" = "OK" ] || [ "$tries" -ge 60 ]; do
+    tries=$((tries + 1))
+    sleep 0.5
+  done
+  [ "$tries" -lt 60 ] && log "INFO period ${INFO_PERIOD_MS} ms" || log "could not set the INFO period: Sentinel's default (10 s) applies"
+}
+( set_info_period & )
 exec "$SENTINEL_BIN" "$CONF"

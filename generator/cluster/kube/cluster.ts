@@ -96,9 +96,9 @@ export class KubeCluster implements Cluster {
       directAccess: this.o.directAccess ?? false,
       ...(this.o.nodeFaults ? { nodeFaults: this.o.nodeFaults } : {}),
       defaultTimeoutMs: timeoutMs,
-      helmUninstall: async () => {
+      helmUninstall: async (wait) => {
         this.releases.delete(release);
-        await this.helm(['uninstall', o.release, '--wait', '--ignore-not-found'], namespace);
+        await this.helm(['uninstall', o.release, ...(wait ? ['--wait'] : []), '--ignore-not-found'], namespace);
       },
     });
     this.releases.add(release);

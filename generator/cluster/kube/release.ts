@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release } from '../types.ts';
+import type { DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release, UninstallOptions } from '../types.ts';
 import type { Kube, WorkloadKind } from './kube.ts';
 import { NetworkCuts } from './network-cut.ts';
 import type { CommandRunner } from './plan.ts';
@@ -11,8 +11,8 @@ type Manifest = Record<string, any>;
 export interface KubeReleaseDeps {
   runner: CommandRunner;
   kube: Kube;
-  /** Runs `helm uninstall` for this release. */
-  helmUninstall: () => Promise<void>;
+  /** Runs `helm uninstall` for this release, waiting for its objects to be gone unless told not to. */
+  helmUninstall: (wait: boolean) => Promise<void>;
   clusterDomain: string;
   defaultTimeoutMs: number;
   /** Pod and Service addresses are reachable from this machine: endpoints are the addresses themselves. */
@@ -346,7 +346,7 @@ export class KubeRelease implements Release {
   }
 
   /** helm uninstall; unless volumes are kept, also the claims of the StatefulSets and the Secrets Helm keeps. */
-  async uninstall(opts: { keepVolumes?: boolean } = {}): Promise<void> {
+  async uninstall(opts: UninstallOptions = {}): Promise<void> {
     for (const [timer, restore] of this.pendingRestores) {
       clearTimeout(timer);
       await restore();
@@ -357,7 +357,7 @@ export class KubeRelease implements Release {
     for (const map of this.liveMaps.values()) clearInterval((await map.catch(() => undefined))?.timer);
     this.liveMaps.clear();
     await this.forwards.closeAll();
-    await this.d.helmUninstall();
+    await this.d.helmUninstall(opts.wait ?? true);
     if (opts.keepVolumes) return;
     const prefixes = byKind(this.manifests, 'StatefulSet').flatMap((sts) =>
       (sts['spec']?.volumeClaimTemplates ?? []).map((t: Manifest) => `${t['metadata'].name}-${sts['metadata'].name}-`));
