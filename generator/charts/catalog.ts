@@ -29,12 +29,12 @@ export const APP_VERSION = '7.4.2';
 
 export const components: ComponentChart[] = [
   {
-    name: 'redis-server', alias: 'server', version: '0.2.0', model: serverModel,
+    name: 'redis-server', alias: 'server', version: '0.3.0', model: serverModel,
     description: 'Redis or Valkey data nodes: standalone, or a master with replicas, with persistence, auth and a master endpoint.',
     keywords: ['redis', 'valkey', 'statefulset', 'replication'],
   },
   {
-    name: 'redis-sentinel', alias: 'sentinel', version: '0.2.0', model: sentinelModel,
+    name: 'redis-sentinel', alias: 'sentinel', version: '0.3.0', model: sentinelModel,
     description: 'Redis Sentinel for automatic failover of redis-server data nodes.',
     keywords: ['redis', 'valkey', 'sentinel', 'high-availability'],
   },
@@ -49,7 +49,7 @@ export const components: ComponentChart[] = [
     keywords: ['redis', 'prometheus', 'alerts', 'grafana'],
   },
   {
-    name: 'redis-backup', alias: 'backup', version: '0.2.0', model: backupModel,
+    name: 'redis-backup', alias: 'backup', version: '0.3.0', model: backupModel,
     description: 'Verified RDB backups to any rclone remote (S3, GCS, Azure Blob, PVC) with retention, and the restore path.',
     keywords: ['redis', 'backup', 'restore', 'rclone', 's3'],
   },
@@ -57,7 +57,7 @@ export const components: ComponentChart[] = [
 
 export const umbrella: UmbrellaChart = {
   name: 'redis',
-  version: '0.2.0',
+  version: '0.3.0',
   description: 'Redis or Valkey on Kubernetes from one profile: data nodes, Sentinel HA, metrics, alerts and backups.',
   keywords: ['redis', 'valkey', 'sentinel', 'prometheus', 'backup'],
   components,

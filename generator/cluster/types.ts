@@ -14,6 +14,8 @@ export interface InstallOptions {
   values?: Record<string, unknown>;
   /** Wait until every workload is ready (default true). */
   wait?: boolean;
+  /** The chart to install; the driver's own (the umbrella chart of this checkout) by default. */
+  chartDir?: string;
   timeoutMs?: number;
 }
 
@@ -21,6 +23,8 @@ export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 
 export interface PodInfo {
   name: string;
+  /** Changes when a StatefulSet re-creates the pod under the same name. */
+  uid: string;
   namespace: string;
   ip: string | undefined;
   /** The node it is scheduled on. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { Release } from '../../generator/cluster/types.ts';
-import { ask, dataPods, password, REDIS_PORT } from '../support/ha.ts';
+import { ask, dataPods, password, REDIS_PORT, serviceNamed } from '../support/ha.ts';
 import { rejection } from '../support/rejection.ts';
 import { rawCommand } from '../support/raw-command.ts';
 import { profileFile, type Scenario } from './scenario.ts';
@@ -9,12 +9,9 @@ import { profileFile, type Scenario } from './scenario.ts';
 const QUIET = { exporter: { enabled: false }, alerts: { enabled: false }, backup: { enabled: false } };
 const KEYS = 500;
 
-const serviceName = (release: Release, suffix: string) =>
-  release.manifests.find((o) => o.kind === 'Service' && String(o.metadata.name).endsWith(suffix))!.metadata.name as string;
-
 /** An application client on the master Service, as the default user with the given password. */
 async function appClient(release: Release, pw: string | undefined): Promise<Redis> {
-  const ep = await release.endpoint({ service: serviceName(release, '-redis-master') }, REDIS_PORT);
+  const ep = await release.endpoint({ service: serviceNamed(release, '-redis-master') }, REDIS_PORT);
   // A Service's endpoints follow a pod's readiness a moment later: commands wait through bounded reconnects (80 x
   // 250 ms) rather than fail on the second closed connection; after that the client gives up and commands fail.
   const client = new Redis({ host: ep.host, port: ep.port, password: pw, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: null, retryStrategy: (n) => (n <= 80 ? 250 : null) });
@@ -85,7 +82,7 @@ export const scenarios: Scenario[] = [
     name: 'dev: no password and a wrong password are refused; the chart Secret\'s password works',
     profile: 'dev',
     async run(release) {
-      const ep = await release.endpoint({ service: serviceName(release, '-redis-master') }, REDIS_PORT);
+      const ep = await release.endpoint({ service: serviceNamed(release, '-redis-master') }, REDIS_PORT);
       expect(await rawCommand(ep.host, ep.port, 'PING'), 'PING without a password').to.match(/^-NOAUTH/);
       expect(await rawCommand(ep.host, ep.port, 'AUTH not-the-password'), 'a wrong password').to.match(/^-WRONGPASS/);
       await withClient(await appClient(release, await password(release)), async (c) => expect(await c.ping()).to.equal('PONG'));

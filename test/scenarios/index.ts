@@ -6,6 +6,7 @@ import { scenarios as observability } from './observability.ts';
 import { scenarios as passwords } from './passwords.ts';
 import { scenarios as appClients } from './app-clients.ts';
 import { scenarios as networkPolicy } from './network-policy.ts';
+import { scenarios as day2 } from './day2.ts';
 
 /**
  * Every scenario module, run unchanged on each cluster driver. A new module exports `scenarios` and is
@@ -13,4 +14,4 @@ import { scenarios as networkPolicy } from './network-policy.ts';
  *   import { scenarios as upgrades } from './upgrades.ts';
  *   export const scenarioModules = { ..., upgrades };
  */
-export const scenarioModules: Record<string, Scenario[]> = { basics, ha, backup, observability, passwords, appClients, networkPolicy };
+export const scenarioModules: Record<string, Scenario[]> = { basics, ha, backup, observability, passwords, appClients, networkPolicy, day2 };

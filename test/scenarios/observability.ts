@@ -4,15 +4,12 @@ import type { Release } from '../../generator/cluster/types.ts';
 import { sleep } from '../support/ack-writer.ts';
 import { role, waitForSingleMaster } from '../support/ha.ts';
 import { PrometheusServer, type PromAlert } from '../observability/support/prometheus.ts';
+import { report } from './report.ts';
 import type { Scenario } from './scenario.ts';
 
 const DATA_PORT = 9121;
 const SENTINEL_PORT = 9122;
 const NO_BACKUP = { backup: { enabled: false } };
-
-function report(name: string, figures: Record<string, string | number>): void {
-  console.log(`      [${name}] ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-}
 
 async function exporterPod(release: Release): Promise<string> {
   const pods = await release.pods({ 'app.kubernetes.io/component': 'exporter' });

@@ -1,25 +1,12 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { Release } from '../../generator/cluster/types.ts';
-import { ask, dataPods, password, REDIS_PORT, sentinelClient, sentinelPods, SENTINEL_PORT, waitForSingleMaster } from '../support/ha.ts';
+import { ask, dataPods, masterServiceClient, password, REDIS_PORT, sentinelClient, sentinelPods, SENTINEL_PORT, waitForSingleMaster } from '../support/ha.ts';
 import { HA_ONLY } from './ha.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Space, both quotes, `#`, `$`, a backslash: each breaks a config line, a shell word, HAProxy or a URL when not escaped. */
 export const NASTY_PASSWORD = 'p a\'ss"w#o$rd\\x';
-
-/** A plain client of the -master Service from the connection Secret's redis-url, pointed at a reachable endpoint. */
-async function masterServiceClient(release: Release): Promise<Redis> {
-  const secret = release.manifests.find((o) => o.kind === 'Secret' && String(o.metadata?.name).endsWith('-redis-connection'))!;
-  const url = new URL((await release.secret(secret.metadata.name))['redis-url']!);
-  const service = release.manifests.find((o) => o.kind === 'Service' && String(o.metadata.name).endsWith('-redis-master'))!.metadata.name;
-  const ep = await release.endpoint({ service }, REDIS_PORT);
-  url.hostname = ep.host;
-  url.port = String(ep.port);
-  const client = new Redis(url.toString(), { connectTimeout: 2000, commandTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
-  client.on('error', () => undefined);
-  return client;
-}
 
 export const scenarios: Scenario[] = [
   {

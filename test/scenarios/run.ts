@@ -16,6 +16,7 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
             release: releaseName(s.profile.replace(/[^a-z0-9]/g, '').slice(0, 8)),
             valuesFiles: [profileFile(s.profile)],
             values: s.values,
+            ...(s.chartDir ? { chartDir: s.chartDir() } : {}),
           });
           await s.run(release, cluster());
         } catch (e) {

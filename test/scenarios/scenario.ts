@@ -10,6 +10,8 @@ export interface Scenario {
   /** Overrides merged after the profile. */
   values?: Record<string, unknown>;
   timeoutMs?: number;
+  /** The chart the runner installs first (e.g. the last release's); this checkout's umbrella chart by default. */
+  chartDir?: () => string;
   run(release: Release, cluster: Cluster): Promise<void>;
   /** What to print about the release when the scenario fails (roles, logs), before it is uninstalled. */
   diagnose?(release: Release): Promise<string>;

@@ -110,10 +110,13 @@ async function sentinelsKnowEveryone(release: Release, sentinels: string[], repl
  * A Sentinel-aware ioredis client as an application would use, reaching cluster names through the
  * release's natMap (live: a re-created pod gets a new address).
  */
-export async function sentinelClient(release: Release): Promise<{ client: Redis; close: () => void }> {
+export async function sentinelClient(release: Release, opts: { viaService?: boolean } = {}): Promise<{ client: Redis; close: () => void }> {
   const pw = await password(release);
   const map = await release.natMap(REDIS_PORT);
-  const sentinels = await Promise.all((await sentinelPods(release)).map((s) => release.endpoint({ pod: s.name }, SENTINEL_PORT)));
+  // Through the sentinel Service when sentinel pods are re-created during the run (an upgrade): their addresses change.
+  const sentinels = opts.viaService
+    ? [await release.endpoint({ service: serviceNamed(release, '-sentinel') }, SENTINEL_PORT)]
+    : await Promise.all((await sentinelPods(release)).map((s) => release.endpoint({ pod: s.name }, SENTINEL_PORT)));
   const client = new Redis({
     sentinels, name: MASTER_SET, password: pw, sentinelPassword: pw,
     natMap: (key: string) => map[key] ?? null,
@@ -127,4 +130,26 @@ export async function sentinelClient(release: Release): Promise<{ client: Redis;
   // Connection errors during a failover are expected; the writer records what fails.
   client.on('error', () => undefined);
   return { client, close: () => client.disconnect() };
+}
+
+/** The name of the release's Service whose name ends with `suffix` (`-redis-master`, `-sentinel`). */
+export function serviceNamed(release: Release, suffix: string): string {
+  const svc = release.manifests.find((o) => o.kind === 'Service' && String(o.metadata?.name).endsWith(suffix));
+  if (!svc) throw new Error(`the release has no Service named *${suffix}`);
+  return svc.metadata.name as string;
+}
+
+/** A plain client of the -master Service (the HAProxy master endpoint) from the connection Secret's redis-url, as an
+ * application uses it, pointed at a reachable endpoint. */
+export async function masterServiceClient(release: Release): Promise<Redis> {
+  const secret = release.manifests.find((o) => o.kind === 'Secret' && String(o.metadata?.name).endsWith('-redis-connection'));
+  if (!secret) throw new Error('the release has no -redis-connection Secret');
+  const url = new URL((await release.secret(secret.metadata.name))['redis-url']!);
+  const ep = await release.endpoint({ service: serviceNamed(release, '-redis-master') }, REDIS_PORT);
+  url.hostname = ep.host;
+  url.port = String(ep.port);
+  // A failed or stopping master keeps a connection open and silent: the socket timeout closes it (WAIT's 1 s fits).
+  const client = new Redis(url.toString(), { connectTimeout: 1000, commandTimeout: 2000, socketTimeout: 1500, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
+  client.on('error', () => undefined);
+  return client;
 }

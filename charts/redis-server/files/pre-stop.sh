@@ -2,16 +2,37 @@
 # Graceful stop of a master under Sentinel: pause writes, hand over to a replica, wait for the new master.
 . /scripts/lib.sh
 
+# A hook's output is not in the container's log: write to the server's, where `kubectl logs` shows the hand-over.
+pid="$(cat /run/redis/server.pid 2>/dev/null)" || true
+[ -n "$pid" ] && [ -w "/proc/$pid/fd/2" ] && exec 2>>"/proc/$pid/fd/2"
+
 [ -n "$SENTINELS" ] || exit 0
 info="$(local_cli INFO replication 2>/dev/null)" || exit 0
 [ "$(info_field "$info" role)" = "master" ] || exit 0
 [ "$(info_field "$info" connected_slaves)" -gt 0 ] 2>/dev/null || exit 0
 
+# Writes pause only once a hand-over can happen: a replica that restarted a moment ago (a rolling update) may not
+# be promotable yet, and a pause with nobody to promote would hold every write for the whole window.
+deadline=$(( $(date +%s) + 8 ))
+until [ -n "$(promotable_replicas 1)" ] || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.5; done
+
+# The first sentinel that accepts the request runs the failover; a refusal (no good replica yet, one in progress)
+# is retried.
+request_failover() {
+  for s in $SENTINELS; do
+    reply="$(sentinel_cli "$s" SENTINEL FAILOVER "$MASTER_SET" 2>&1)" || true
+    [ "$reply" = "OK" ] && return 0
+  done
+  log "no sentinel took the failover request yet (last reply: ${reply})"
+  return 1
+}
+
 log "master is stopping: pausing writes and asking the sentinels to fail over"
-local_cli CLIENT PAUSE 20000 WRITE >/dev/null
+local_cli CLIENT PAUSE 18000 WRITE >/dev/null
 requested=""
-deadline=$(( $(date +%s) + 20 ))
+deadline=$(( $(date +%s) + 18 ))
 while [ "$(date +%s)" -lt "$deadline" ]; do
+  [ -n "$requested" ] || { request_failover && requested=1; }
   master="$(sentinel_master)"
   if [ -n "$master" ] && [ "$master" != "$SELF_FQDN" ]; then
     log "handed over to ${master}"
@@ -23,12 +44,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
     log "no replica or sentinel left: stopping without a hand-over"
     exit 0
   fi
-  if [ -z "$requested" ]; then
-    for s in $SENTINELS; do
-      if sentinel_cli "$s" SENTINEL FAILOVER "$MASTER_SET" 2>/dev/null | grep -q OK; then requested=1; break; fi
-    done
-  fi
-  sleep 0.5
+  sleep 0.2
 done
 log "no new master within the hand-over window"
 exit 0

@@ -123,4 +123,6 @@ if [ -n "$master" ]; then
 else
   log "starting as master"
 fi
+# The server keeps this shell's PID: the pre-stop hook writes its log lines to the server's output by it.
+echo "$$" > /run/redis/server.pid
 exec "$SERVER_BIN" "$CONF"

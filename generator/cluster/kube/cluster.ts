@@ -75,7 +75,7 @@ export class KubeCluster implements Cluster {
       fs.writeFileSync(overrides, stringify(o.values ?? {}));
       const valuesArgs = [...o.valuesFiles, ...(this.o.valuesFiles ?? []), overrides].flatMap((f) => ['-f', f]);
       const upgrade = (signal?: AbortSignal) => this.helm([
-        'upgrade', '--install', o.release, this.chartDir, ...valuesArgs,
+        'upgrade', '--install', o.release, o.chartDir ?? this.chartDir, ...valuesArgs,
         ...(o.wait === false ? [] : ['--wait', '--timeout', `${Math.ceil(timeoutMs / 1000)}s`]),
       ], namespace, { signal });
       // A pod that will not start fails the install at once, not at the end of helm's timeout.
@@ -83,7 +83,7 @@ export class KubeCluster implements Cluster {
       else await installWatchingPods(upgrade, this.podSource(namespace, o.release));
       // A dry run renders locally what the cluster would report, so the plan shows the waits for each workload.
       manifestYaml = this.runner.dryRun
-        ? (await this.helm(['template', o.release, this.chartDir, ...valuesArgs], namespace, { local: true })).stdout
+        ? (await this.helm(['template', o.release, o.chartDir ?? this.chartDir, ...valuesArgs], namespace, { local: true })).stdout
         : (await this.helm(['get', 'manifest', o.release], namespace)).stdout;
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

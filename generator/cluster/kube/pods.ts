@@ -6,6 +6,7 @@ export function podInfo(p: k8s.V1Pod): PodInfo {
   const labels = p.metadata?.labels ?? {};
   return {
     name: p.metadata?.name ?? '',
+    uid: p.metadata?.uid ?? '',
     namespace: p.metadata?.namespace ?? '',
     ip: p.status?.podIP,
     node: p.spec?.nodeName,

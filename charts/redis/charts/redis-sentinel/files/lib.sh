@@ -43,6 +43,21 @@ sentinel_master() {
   done | grep -v '^$' | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }'
 }
 
+# The replicas ("host:port") the first sentinel that answers could promote now: up, connected, master link ok.
+# Prints nothing and fails when no sentinel answers within SECONDS each.
+promotable_replicas() { # promotable_replicas SECONDS
+  for s in $SENTINELS; do
+    out="$(REDISCLI_AUTH="$PASSWORD" timeout "$1" "$CLI_BIN" --no-auth-warning -h "$s" -p "$SENTINEL_PORT" SENTINEL REPLICAS "$MASTER_SET" 2>&1)" || continue
+    case "$out" in *"Could not connect"*|ERR*|NOAUTH*|WRONGPASS*) continue ;; esac
+    printf '%s\n' "$out" | tr -d '\r' | awk '
+      NR % 2 == 1 { k = $0; next }
+      k == "name" { n = $0 } k == "flags" { f = $0 }
+      k == "master-link-status" && $0 == "ok" && f !~ /down|disconnected/ { print n }'
+    return 0
+  done
+  return 1
+}
+
 # How many sentinels answer at all.
 sentinels_answering() {
   n=0

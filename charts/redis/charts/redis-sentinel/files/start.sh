@@ -58,15 +58,20 @@ myid="$(printf '%s' "${POD_NAMESPACE}/${POD_NAME}" | sha1sum | cut -c1-40)"
 } > "$CONF.new"
 mv "$CONF.new" "$CONF"
 chmod 600 "$CONF"
-# The INFO period is a runtime setting (SENTINEL DEBUG), not a config line: a detached helper sets it once this
-# sentinel answers (60 tries, 30 s at most). Detached, so the sentinel is not the parent that must reap it.
-set_info_period() {
+# Two timings are runtime settings (SENTINEL DEBUG), not config lines:
+# - the INFO period (Sentinel's default 10 s): how soon a replica that joins or re-points is known;
+# - how long a link must exist before a silent one is dropped and redialled (default 15 s). A pod re-created with
+#   a new address leaves the link dialling the old one; at 3 s the sentinel resolves the name again and sees the
+#   replica back within seconds, so a rolling update does not wait 15 s per pod.
+# A detached helper sets them once this sentinel answers (60 tries, 30 s at most); detached, so the sentinel is not
+# the parent that must reap it.
+tune_timings() {
   tries=0
-  until [ "$(sentinel_cli 127.0.0.1 SENTINEL DEBUG info-period "$INFO_PERIOD_MS" 2>/dev/null)" = "OK" ] || [ "$tries" -ge 60 ]; do
+  until [ "$(sentinel_cli 127.0.0.1 SENTINEL DEBUG info-period "$INFO_PERIOD_MS" min-link-reconnect-period 3000 2>/dev/null)" = "OK" ] || [ "$tries" -ge 60 ]; do
     tries=$((tries + 1))
     sleep 0.5
   done
-  [ "$tries" -lt 60 ] && log "INFO period ${INFO_PERIOD_MS} ms" || log "could not set the INFO period: Sentinel's default (10 s) applies"
+  [ "$tries" -lt 60 ] && log "INFO period ${INFO_PERIOD_MS} ms, silent links redialled after 3 s" || log "could not set the timings: Sentinel's defaults apply"
 }
-( set_info_period & )
+( tune_timings & )
 exec "$SENTINEL_BIN" "$CONF"

@@ -1,0 +1,65 @@
+import type { Redis } from 'ioredis';
+import type { Release } from '../../generator/cluster/types.ts';
+import { AckWriter, missingAcked, type WriterStats } from './ack-writer.ts';
+import { masterServiceClient, podClient, sentinelClient, waitForSingleMaster } from './ha.ts';
+
+/**
+ * How an application reaches the master: Sentinel at the sentinel pods' addresses, Sentinel through the sentinel
+ * Service (survives sentinel pods being re-created, as in an upgrade), or the -master Service (HAProxy).
+ */
+export type WritePath = 'sentinel' | 'sentinel-service' | 'master-service';
+
+export interface PathResult {
+  stats: WriterStats;
+  /** Acknowledged writes the master does not hold afterwards. */
+  missing: number[];
+}
+
+async function clientFor(release: Release, path: WritePath): Promise<{ client: Redis; close: () => void }> {
+  if (path === 'master-service') {
+    const client = await masterServiceClient(release);
+    return { client, close: () => client.disconnect() };
+  }
+  return sentinelClient(release, { viaService: path === 'sentinel-service' });
+}
+
+/**
+ * Runs an acknowledged-write checker on each path while `body` runs, from a settled master until 50 more writes
+ * are acknowledged on every path after it; then reads every acknowledged write back from the master.
+ * `describe` adds the release's state to the error when a path acknowledges nothing afterwards.
+ */
+export async function withWriters<T>(
+  release: Release,
+  paths: WritePath[],
+  body: (writers: Map<WritePath, AckWriter>) => Promise<T>,
+  describe: () => Promise<string> = async () => '',
+): Promise<{ result: T; byPath: Map<WritePath, PathResult> }> {
+  await waitForSingleMaster(release);
+  const opened: { close: () => void }[] = [];
+  const writers = new Map<WritePath, AckWriter>();
+  const stats = new Map<WritePath, WriterStats>();
+  try {
+    for (const path of paths) {
+      const c = await clientFor(release, path);
+      opened.push(c);
+      writers.set(path, new AckWriter(c.client, `ack-${path}`).start());
+    }
+    await Promise.all([...writers.values()].map((w) => w.waitForAcks(50)));
+    const result = await body(writers);
+    await Promise.all([...writers.entries()].map(([path, w]) => w.waitForAcks(50, 60_000).catch(async (e: Error) => {
+      throw new Error(`${path}: ${e.message}\n${await describe()}`);
+    })));
+    for (const [path, w] of writers) stats.set(path, await w.stop());
+    const reader = await podClient(release, (await waitForSingleMaster(release)).master);
+    try {
+      const byPath = new Map<WritePath, PathResult>();
+      for (const [path, w] of writers) byPath.set(path, { stats: stats.get(path)!, missing: await missingAcked(reader, w.prefix, w.acked) });
+      return { result, byPath };
+    } finally {
+      reader.disconnect();
+    }
+  } finally {
+    for (const [path, w] of writers) if (!stats.has(path)) await w.stop();
+    for (const c of opened) c.close();
+  }
+}
