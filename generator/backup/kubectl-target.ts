@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { JobRun } from '../cluster/types.ts';
-import { requireCommand } from '../toolchain/tools.ts';
 import type { BackupTarget } from './target.ts';
 
-const run = promisify(execFile);
+/** Runs kubectl with the given arguments and returns its stdout (kubectlFor: the local cluster's client or the user's). */
+export type Kubectl = (args: string[]) => Promise<string>;
 
-/** A release in a real cluster, reached with kubectl (current context unless `context` is given). */
-export function kubectlTarget(release: string, o: { namespace: string; context?: string }): BackupTarget {
-  const kubectl = requireCommand('kubectl', 'kubectl');
-  const base = ['--namespace', o.namespace, ...(o.context ? ['--context', o.context] : [])];
-  const k = async (...args: string[]) => (await run(kubectl, [...base, ...args], { maxBuffer: 1 << 26 })).stdout;
+/** A release in a cluster, reached through kubectl in its namespace. */
+export function kubectlTarget(release: string, namespace: string, kubectl: Kubectl): BackupTarget {
+  const k = (...args: string[]) => kubectl(['--namespace', namespace, ...args]);
   const json = async (...args: string[]) => JSON.parse(await k(...args, '-o', 'json')) as Record<string, any>;
   return {
     name: release,

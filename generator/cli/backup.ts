@@ -1,11 +1,14 @@
 import { kubectlTarget } from '../backup/kubectl-target.ts';
+import { kubectlFor } from './kube-access.ts';
+import { chooseTarget } from './target.ts';
 import { backupNow, listBackups, restoreSteps } from '../backup/operations.ts';
 import { isBackupName } from '../backup/manifest.ts';
 import { parse, UsageError, type Command } from './command.ts';
 
 const HELP = `Usage: redis-charts backup <list|now|restore> --release NAME [options]
 
-Operates the redis-backup chart of a release in the cluster of the current kubectl context.
+Operates the redis-backup chart of a release in the cluster redis-charts up deploys to: --context, the current kubectl
+context, or the local cluster (redis-charts cluster up).
   list      backups on the release's remote, newest first, with their manifests (needs rclone here)
   now       run the backup CronJob once, wait, print the new backup's manifest; exit 1 if it fails
   restore   print the helm/kubectl steps that restore a backup into the release (review, then run them)
@@ -13,7 +16,7 @@ Operates the redis-backup chart of a release in the cluster of the current kubec
 Options:
   --release NAME     Helm release (required)
   --namespace NS     namespace (default: default)
-  --context CTX      kubectl context
+  --context CTX      kubectl context (the local cluster's context name selects it)
   --backup NAME      restore: backup name or "latest" (default: latest)
   --chart PATH       restore: chart the release was installed from (default: charts/redis)
   --data-nodes N     restore: data pods of the release (default: 1)
@@ -37,7 +40,12 @@ export const backupCommand: Command = {
     const [action, ...extra] = positionals;
     if (!action || extra.length) throw new UsageError('expected exactly one of list, now, restore');
     if (!values.release) throw new UsageError('--release is required');
-    const target = () => kubectlTarget(values.release!, { namespace: values.namespace!, context: values.context });
+    const target = () => {
+      // The same cluster `up` would deploy to: --context, the current kubectl context, or the local cluster.
+      const cluster = chooseTarget(values.context);
+      if (cluster.kind === 'new-local') throw new UsageError('no Kubernetes context and no local cluster running: pass --context, or start one with `redis-charts cluster up`');
+      return kubectlTarget(values.release!, values.namespace!, kubectlFor(cluster));
+    };
     switch (action) {
       case 'now': {
         const manifest = await backupNow(target(), Number(values.timeout) * 1000);

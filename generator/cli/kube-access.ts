@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
 import { LOG_LINES } from '../cluster/pod-start-failure.ts';
 import type { PodSource } from '../cluster/pod-start-watch.ts';
+import { requireCommand } from '../toolchain/tools.ts';
 import type { Target } from './target.ts';
 
 type KubeTarget = Exclude<Target, { kind: 'new-local' }>;
@@ -15,7 +16,7 @@ export function helmTargetArgs(target: KubeTarget): string[] {
 export function kubectlFor(target: KubeTarget): (args: string[]) => Promise<string> {
   const [cmd, base] = target.kind === 'local'
     ? [clusterBinaries().kube, ['kubectl', '--kubeconfig', target.kubeconfig, '--context', target.context]]
-    : ['kubectl', ['--context', target.context]];
+    : [requireCommand('kubectl', 'kubectl'), ['--context', target.context]];
   return (args) =>
     new Promise((resolve, reject) => {
       execFile(cmd, [...base, ...args], { maxBuffer: 32 << 20 }, (error, stdout, stderr) => {
