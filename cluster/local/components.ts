@@ -60,7 +60,8 @@ export function controlPlaneComponents(layout: ClusterLayout, bin: ClusterBinari
         '--cluster-signing-cert-file', pki('ca.crt'), '--cluster-signing-key-file', pki('ca.key'), '--root-ca-file', pki('ca.crt'),
         '--service-account-private-key-file', pki('sa.key'), '--use-service-account-credentials=true',
         '--controllers', '*,bootstrapsigner,tokencleaner', '--leader-elect=false', '--cluster-name', layout.name,
-        '--allocate-node-cidrs=false', '--profiling=false'],
+        // A failed node turns NotReady after 20 s without a status (the default 50 s): the kubelets report every 4 s.
+        '--allocate-node-cidrs=false', '--node-monitor-grace-period=20s', '--profiling=false'],
     },
     {
       id: 'kube-scheduler',

@@ -39,12 +39,12 @@ export const components: ComponentChart[] = [
     keywords: ['redis', 'valkey', 'sentinel', 'high-availability'],
   },
   {
-    name: 'redis-exporter', alias: 'exporter', version: '0.2.0', model: exporterModel,
+    name: 'redis-exporter', alias: 'exporter', version: '0.3.0', model: exporterModel,
     description: 'Prometheus redis_exporter scraping every Redis and Sentinel pod, with a ServiceMonitor.',
     keywords: ['redis', 'prometheus', 'exporter', 'metrics'],
   },
   {
-    name: 'redis-alerts', alias: 'alerts', version: '0.2.0', model: alertsModel,
+    name: 'redis-alerts', alias: 'alerts', version: '0.3.0', model: alertsModel,
     description: 'Tested Prometheus alert rules and a Grafana dashboard for Redis, Sentinel and backups.',
     keywords: ['redis', 'prometheus', 'alerts', 'grafana'],
   },

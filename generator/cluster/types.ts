@@ -111,6 +111,8 @@ export interface Release {
   createPod(manifest: Record<string, any>): Promise<void>;
   /** Wait until a pod created with createPod has finished (Succeeded or Failed); its phase and its first container's logs. */
   waitPodDone(name: string, timeoutMs?: number): Promise<PodDone>;
+  /** The names of the PersistentVolumeClaims in the release's namespace. */
+  claims(): Promise<string[]>;
   uninstall(opts?: UninstallOptions): Promise<void>;
 }
 

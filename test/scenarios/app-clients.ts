@@ -13,7 +13,7 @@ import type { Scenario } from './scenario.ts';
 
 const DOWN_AFTER_MS = 5000;
 /** Long enough for every pod to start, the failover and a stretch of writes on the new master. */
-const DURATION_MS = 45_000;
+const DURATION_MS = 32_000;
 const CLIENTS: { client: ClientName; mode: ClientMode }[] = [
   { client: 'go-redis', mode: 'sentinel' },
   { client: 'redis-py', mode: 'sentinel' },

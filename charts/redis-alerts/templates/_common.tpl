@@ -167,8 +167,18 @@ REDISCLI_AUTH="$(cat /etc/redis-auth/password)"
 {{- end -}}
 {{- end -}}
 
-{{/* Environment every script that talks to the data nodes or sentinels reads. */}}
+{{/* Environment every script that talks to the data nodes or sentinels reads, with the release's members: for Jobs. */}}
 {{- define "rc.topologyEnv" -}}
+{{ include "rc.podTopologyEnv" . }}
+- name: DATA_PODS
+  value: {{ include "rc.serverPodFqdns" . | quote }}
+- name: SENTINELS
+  value: {{ include "rc.sentinelPodFqdns" . | quote }}
+{{- end -}}
+
+{{/* The same without the members, for long-running pods: they read the members from the topology ConfigMap
+(rc.topologyMount), so a scale changes no pod template and restarts no pod. */}}
+{{- define "rc.podTopologyEnv" -}}
 - name: POD_NAME
   valueFrom:
     fieldRef:
@@ -185,10 +195,6 @@ REDISCLI_AUTH="$(cat /etc/redis-auth/password)"
   value: {{ .Values.global.topology.sentinelPort | quote }}
 - name: CLI_BIN
   value: {{ include "rc.bin" (dict "ctx" . "name" "cli") | quote }}
-- name: DATA_PODS
-  value: {{ include "rc.serverPodFqdns" . | quote }}
-- name: SENTINELS
-  value: {{ include "rc.sentinelPodFqdns" . | quote }}
 - name: MASTER_SET
   value: {{ .Values.global.topology.masterSet | quote }}
 - name: AUTH_ENABLED
@@ -312,4 +318,47 @@ SKIPPED: {{ .kind }} not created although {{ .key }} is true: the cluster has no
   for GitOps, pass: helm template --api-versions monitoring.coreos.com/v1/{{ .kind }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/*
+Refuses, before anything changes, a StatefulSet change Kubernetes forbids, naming the value, why, and the way on.
+Reads the live StatefulSet with lookup, so `helm template` (GitOps) renders without the check.
+(dict "ctx" . "key" "server" "name" "<StatefulSet name>" "podManagementPolicy" "Parallel")
+*/}}
+{{- define "rc.refuseForbiddenChanges" -}}
+{{- $p := .ctx.Values.persistence -}}
+{{- $live := lookup "apps/v1" "StatefulSet" .ctx.Release.Namespace .name -}}
+{{- if $live -}}
+{{- $orphan := printf "kubectl delete statefulset %s -n %s --cascade=orphan (its pods keep running and keep their volumes), then run the same helm upgrade: the new StatefulSet adopts them" .name .ctx.Release.Namespace -}}
+{{- if ne $live.spec.podManagementPolicy .podManagementPolicy -}}
+{{- fail (printf "global.topology.sentinels: turning Sentinel on or off changes %s's podManagementPolicy (%s -> %s), which Kubernetes does not let a StatefulSet change. To go on: %s." .name $live.spec.podManagementPolicy .podManagementPolicy $orphan) -}}
+{{- end -}}
+{{- $claims := $live.spec.volumeClaimTemplates | default list -}}
+{{- if ne (len $claims) (ternary 1 0 $p.enabled) -}}
+{{- fail (printf "%s.persistence.enabled: %t -> %t adds or removes %s's volume claim template, which Kubernetes does not let a StatefulSet change. To go on: back up (redis-charts backup now), uninstall, and install with the new setting restoring the backup (server.restore.enabled=true)." .key (not $p.enabled) $p.enabled .name) -}}
+{{- end -}}
+{{- with $claims -}}
+{{- $claim := index . 0 -}}
+{{- $size := $claim.spec.resources.requests.storage -}}
+{{- if ne $size $p.size -}}
+{{- fail (printf "%s.persistence.size: %s -> %s: Kubernetes does not let a StatefulSet change its volume claim template. Where the StorageClass allows volume expansion (allowVolumeExpansion: true), grow each claim (kubectl patch pvc %s-%s-<n> -n %s -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"%s\"}}}}'), then %s. A volume cannot shrink." $.key $size $p.size $claim.metadata.name $.name $.ctx.Release.Namespace $p.size $orphan) -}}
+{{- end -}}
+{{- if ne ($claim.spec.storageClassName | default "") ($p.storageClass | default "") -}}
+{{- fail (printf "%s.persistence.storageClass: %q -> %q: a StatefulSet's volume claim template cannot change, and a claim never moves to another StorageClass. To go on: back up (redis-charts backup now), uninstall, and install with the new class restoring the backup (server.restore.enabled=true)." $.key ($claim.spec.storageClassName | default "") ($p.storageClass | default "")) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The release's members, one file each (data-pods, sentinels), rendered by the redis-server chart. */}}
+{{- define "rc.topologyName" -}}
+{{ include "rc.serverName" . }}-topology
+{{- end -}}
+{{- define "rc.topologyVolume" -}}
+- name: topology
+  configMap:
+    name: {{ include "rc.topologyName" . }}
+{{- end -}}
+{{- define "rc.topologyMount" -}}
+- { name: topology, mountPath: /etc/redis-topology, readOnly: true }
 {{- end -}}

@@ -345,6 +345,10 @@ export class KubeRelease implements Release {
     return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
   }
 
+  async claims(): Promise<string[]> {
+    return (await this.kube.listClaims(this.namespace)).map((c) => c.metadata?.name ?? '');
+  }
+
   /** helm uninstall; unless volumes are kept, also the claims of the StatefulSets and the Secrets Helm keeps. */
   async uninstall(opts: UninstallOptions = {}): Promise<void> {
     for (const [timer, restore] of this.pendingRestores) {

@@ -5,6 +5,10 @@ PASSWORD=""
 if [ "${AUTH_ENABLED:-false}" = "true" ] && [ -f /etc/redis-auth/password ]; then
   PASSWORD="$(cat /etc/redis-auth/password)"
 fi
+# The release's members: from the topology ConfigMap where it is mounted (data pods and sentinels: a scale changes the
+# file, which the kubelet refreshes within about a minute, and restarts no pod); from the environment in Jobs.
+[ ! -f /etc/redis-topology/data-pods ] || DATA_PODS="$(cat /etc/redis-topology/data-pods)"
+[ ! -f /etc/redis-topology/sentinels ] || SENTINELS="$(cat /etc/redis-topology/sentinels)"
 SELF_FQDN="${POD_NAME}.${HEADLESS_SERVICE}.${POD_NAMESPACE}.svc.${CLUSTER_DOMAIN}"
 POD_INDEX="${POD_NAME##*-}"
 

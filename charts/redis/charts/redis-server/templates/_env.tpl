@@ -1,6 +1,6 @@
 {{/* Environment of the data node scripts. */}}
 {{- define "rc.serverEnv" -}}
-{{ include "rc.topologyEnv" . }}
+{{ include "rc.podTopologyEnv" . }}
 - name: HEADLESS_SERVICE
   value: {{ include "rc.serverHeadless" . | quote }}
 - name: SERVER_BIN
