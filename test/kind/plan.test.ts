@@ -5,7 +5,7 @@ import { scenarioModules } from '../scenarios/index.ts';
 import { profileFile } from '../scenarios/scenario.ts';
 
 /** A failover scenario's install (profile and overrides as the scenario declares them). */
-const failover = scenarioModules['ha']?.find((s) => /SIGKILL of the master/.test(s.name));
+const failover = scenarioModules['ha']?.find((s) => /^node failure under the master: a new master/.test(s.name));
 
 describe('kind driver: dry-run plan', () => {
   it('plans the ha-production install and a failover pod kill without touching a cluster', async function () {
