@@ -13,13 +13,6 @@ fields="$(sentinel_cli 127.0.0.1 SENTINEL MASTER "$MASTER_SET" 2>&1)" || true
 # still known (and counted) by it, and a failover must not make it flap.
 run_id="$(sentinel_cli 127.0.0.1 INFO server | tr -d '\r' | sed -n 's/^run_id://p')"
 [ -n "$run_id" ] && [ "$(cat /tmp/.knows-everyone 2>/dev/null)" = "$run_id" ] && exit 0
-replicas="$(sentinel_field "$fields" num-slaves)"
-sentinels="$(sentinel_field "$fields" num-other-sentinels)"
-want_replicas=$(( $(echo "$DATA_PODS" | wc -w) - 1 ))
-want_sentinels=$(( $(echo "$SENTINELS" | wc -w) - 1 ))
-if [ "${replicas:-0}" -lt "$want_replicas" ] || [ "${sentinels:-0}" -lt "$want_sentinels" ]; then
-  echo "cannot fail over yet: knows ${replicas:-0}/${want_replicas} replicas and ${sentinels:-0}/${want_sentinels} other sentinels"
-  exit 1
-fi
+known="$(knows_everyone 127.0.0.1)" || { echo "cannot fail over yet: $known"; exit 1; }
 echo "$run_id" > /tmp/.knows-everyone
 exit 0

@@ -31,9 +31,35 @@ node_cli() {
 }
 local_cli() { node_cli 127.0.0.1 "$@"; }
 
-sentinel_cli() {
-  host=$1; shift
-  REDISCLI_AUTH="$PASSWORD" timeout 3 "$CLI_BIN" --no-auth-warning -h "$host" -p "$SENTINEL_PORT" "$@"
+sentinel_cli() { sentinel_cli_within 3 "$@"; }
+sentinel_cli_within() { # sentinel_cli_within SECONDS HOST ARGS...
+  seconds=$1; host=$2; shift 2
+  REDISCLI_AUTH="$PASSWORD" timeout "$seconds" "$CLI_BIN" --no-auth-warning -h "$host" -p "$SENTINEL_PORT" "$@"
+}
+
+# The members sentinel HOST lists (WHAT: REPLICAS or SENTINELS), one line each: "name ip flags master-link-status"
+# (a sentinel's own link status is "-"). Fails when it does not answer within SECONDS.
+sentinel_members() { # sentinel_members SECONDS HOST WHAT
+  out="$(sentinel_cli_within "$1" "$2" SENTINEL "$3" "$MASTER_SET" 2>/dev/null)" || return 1
+  case "$out" in ERR*|NOAUTH*|WRONGPASS*) return 1 ;; esac
+  printf '%s\n' "$out" | tr -d '\r' | awk '
+    function flush() { if (n != "") print n, ip, f, (l == "" ? "-" : l); n = ip = f = l = "" }
+    NR % 2 == 1 { k = $0; next }
+    k == "name" { flush(); n = $0 } k == "ip" { ip = $0 } k == "flags" { f = $0 } k == "master-link-status" { l = $0 }
+    END { flush() }'
+}
+
+# Whether sentinel HOST knows every replica and every other sentinel of the release, as it must to fail over;
+# prints what it knows when it does not.
+knows_everyone() { # knows_everyone HOST
+  fields="$(sentinel_cli "$1" SENTINEL MASTER "$MASTER_SET" 2>/dev/null)"
+  replicas="$(sentinel_field "$fields" num-slaves)"
+  sentinels="$(sentinel_field "$fields" num-other-sentinels)"
+  want_replicas=$(( $(echo "$DATA_PODS" | wc -w) - 1 ))
+  want_sentinels=$(( $(echo "$SENTINELS" | wc -w) - 1 ))
+  [ "${replicas:-0}" -ge "$want_replicas" ] && [ "${sentinels:-0}" -ge "$want_sentinels" ] && return 0
+  echo "knows ${replicas:-0}/${want_replicas} replicas and ${sentinels:-0}/${want_sentinels} other sentinels"
+  return 1
 }
 
 info_field() { # info_field SECTION_TEXT FIELD
@@ -51,12 +77,8 @@ sentinel_master() {
 # Prints nothing and fails when no sentinel answers within SECONDS each.
 promotable_replicas() { # promotable_replicas SECONDS
   for s in $SENTINELS; do
-    out="$(REDISCLI_AUTH="$PASSWORD" timeout "$1" "$CLI_BIN" --no-auth-warning -h "$s" -p "$SENTINEL_PORT" SENTINEL REPLICAS "$MASTER_SET" 2>&1)" || continue
-    case "$out" in *"Could not connect"*|ERR*|NOAUTH*|WRONGPASS*) continue ;; esac
-    printf '%s\n' "$out" | tr -d '\r' | awk '
-      NR % 2 == 1 { k = $0; next }
-      k == "name" { n = $0 } k == "flags" { f = $0 }
-      k == "master-link-status" && $0 == "ok" && f !~ /down|disconnected/ { print n }'
+    listed="$(sentinel_members "$1" "$s" REPLICAS)" || continue
+    printf '%s\n' "$listed" | awk '$4 == "ok" && $3 !~ /down|disconnected/ { print $1 }'
     return 0
   done
   return 1

@@ -6,22 +6,11 @@
 set -u
 . /scripts/lib.sh
 
-want_replicas=$(( $(echo "$DATA_PODS" | wc -w) - 1 ))
-want_sentinels=$(( $(echo "$SENTINELS" | wc -w) - 1 ))
-
 # The hosts a sentinel lists (as replicas, then as sentinels) that are not members of the release now.
 stale() { # stale SENTINEL
-  for what in REPLICAS SENTINELS; do
-    sentinel_cli "$1" SENTINEL "$what" "$MASTER_SET" 2>/dev/null | tr -d '\r' | awk 'NR % 2 == 1 { k = $0; next } k == "ip" { print }'
-  done | while read -r host; do
+  for what in REPLICAS SENTINELS; do sentinel_members 3 "$1" "$what"; done | while read -r _ host _; do
     case " $DATA_PODS $SENTINELS " in *" $host "*) ;; *) echo "$host" ;; esac
   done
-}
-
-knows_everyone() { # knows_everyone SENTINEL
-  fields="$(sentinel_cli "$1" SENTINEL MASTER "$MASTER_SET" 2>/dev/null)"
-  [ "$(sentinel_field "$fields" num-slaves)" -ge "$want_replicas" ] 2>/dev/null &&
-    [ "$(sentinel_field "$fields" num-other-sentinels)" -ge "$want_sentinels" ] 2>/dev/null
 }
 
 round=1
@@ -34,8 +23,8 @@ while [ "$round" -le 3 ]; do
     log "${s%%.*} still lists ${gone}: SENTINEL RESET"
     sentinel_cli "$s" SENTINEL RESET "$MASTER_SET" >/dev/null 2>&1 || log "${s%%.*} did not take the reset"
     tries=0
-    until knows_everyone "$s" || [ "$tries" -ge 120 ]; do tries=$((tries + 1)); sleep 0.5; done
-    knows_everyone "$s" || { log "${s%%.*} did not re-learn ${want_replicas} replicas and ${want_sentinels} other sentinels within 60 s"; exit 1; }
+    until knows_everyone "$s" >/dev/null || [ "$tries" -ge 120 ]; do tries=$((tries + 1)); sleep 0.5; done
+    known="$(knows_everyone "$s")" || { log "${s%%.*} did not re-learn every member within 60 s: it ${known}"; exit 1; }
   done
   [ -n "$left" ] || { log "every sentinel lists only the release's members"; exit 0; }
   round=$((round + 1))
