@@ -1,16 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { components, umbrella } from '../charts/catalog.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { OutputFile } from './generate.ts';
+import { lastRelease } from './releases.ts';
+import { compareSemver, isSemver, nextPatch } from './semver.ts';
 
 /**
  * Every chart's version and the hash of the content released under it. A chart whose generated files
  * change needs a new version (edit it in generator/charts/catalog.ts); `generate` refuses otherwise and
  * records the new pair when the version was bumped. Changes are measured against the lock of the last
- * release tag, so a chart is bumped once per release, not once per edit. The lock lives
+ * release (releases/releases.json), so a chart is bumped once per release, not once per edit. The lock lives
  * outside charts/ because it is history, not output.
  */
 export const VERSION_LOCK = 'generator/charts/versions.lock.json';
@@ -23,42 +24,6 @@ export type VersionLock = Record<string, LockedVersion>;
 
 export class VersionBumpError extends Error {
   override name = 'VersionBumpError';
-}
-
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
-
-export const isSemver = (v: string) => SEMVER.test(v);
-
-/** Compares two semver versions by precedence (build metadata ignored): negative, 0 or positive. */
-export function compareSemver(a: string, b: string): number {
-  const pa = SEMVER.exec(a);
-  const pb = SEMVER.exec(b);
-  if (!pa || !pb) throw new Error(`not a semver version: ${pa ? b : a}`);
-  for (let i = 1; i <= 3; i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return d;
-  }
-  if (pa[4] === pb[4]) return 0;
-  if (pa[4] === undefined) return 1;
-  if (pb[4] === undefined) return -1;
-  const xa = pa[4].split('.');
-  const xb = pb[4].split('.');
-  for (let i = 0; i < Math.max(xa.length, xb.length); i++) {
-    const [x, y] = [xa[i], xb[i]];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (x === y) continue;
-    const [nx, ny] = [/^\d+$/.test(x), /^\d+$/.test(y)];
-    if (nx && ny) return Number(x) - Number(y);
-    if (nx !== ny) return nx ? -1 : 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
-function nextPatch(v: string): string {
-  const m = SEMVER.exec(v);
-  return m ? `${m[1]}.${m[2]}.${Number(m[3]) + 1}` : v;
 }
 
 /** The versions the catalog declares, by chart name. */
@@ -108,30 +73,11 @@ export function readVersionLock(root = REPO_ROOT): VersionLock {
 }
 
 /**
- * The last release: the newest tag `v<semver>` reachable from HEAD (the release workflow tags releases).
- * Chart versions only need to move past what was released; before the first release nothing is enforced.
- */
-export function lastReleaseTag(root = REPO_ROOT): string | undefined {
-  return git(root, ['describe', '--tags', '--abbrev=0', '--match', 'v[0-9]*'])?.trim() || undefined;
-}
-
-/**
- * What a change is measured against: the lock of the last release; none before the first release.
- * Outside a git checkout, the lock file itself.
+ * What a change is measured against: the versions lock of the last release (releases/releases.json); without a
+ * recorded release, the lock file itself.
  */
 export function baselineVersionLock(root = REPO_ROOT): VersionLock {
-  if (!git(root, ['rev-parse', '--is-inside-work-tree'])) return readVersionLock(root);
-  const tag = lastReleaseTag(root);
-  const text = tag ? git(root, ['show', `${tag}:${VERSION_LOCK}`]) : undefined;
-  return text ? (JSON.parse(text) as VersionLock) : {};
-}
-
-function git(root: string, args: string[]): string | undefined {
-  try {
-    return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return undefined;
-  }
+  return lastRelease(root)?.versions ?? readVersionLock(root);
 }
 
 export const formatVersionLock = (lock: VersionLock) => `${JSON.stringify(lock, null, 2)}\n`;

@@ -66,7 +66,7 @@ describe('client programs on the host (redis-server + redis-sentinel)', function
     const port = await s.masterPort();
     const url = `redis://default:${s.password}@127.0.0.1:${port}`;
     const writers = CLIENT_NAMES.map((c) => {
-      const w = startWriterProcess(programs.argv(c), { ...baseEnv(s, `url-${c}`, 2500), ...programs.env(c), MODE: 'url', REDIS_URL: url });
+      const w = startWriterProcess(programs.argv(c), { ...baseEnv(s, `url-${c}`, 4000), ...programs.env(c), MODE: 'url', REDIS_URL: url });
       running.push(w);
       return { client: c, w };
     });
@@ -79,7 +79,7 @@ describe('client programs on the host (redis-server + redis-sentinel)', function
       for (const r of replicas) {
         const c = s.client(Number(/port=(\d+)/.exec(r)![1]));
         await c.connect();
-        await c.call('CLIENT', 'PAUSE', '1500', 'ALL');
+        await c.call('CLIENT', 'PAUSE', '2500', 'ALL'); // WAIT's 1 s runs out in the first 1.5 s of the writers' 4 s
         c.disconnect();
       }
       for (const { client, w } of writers) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { isSemver } from '../../generator/emit/versions.ts';
+import { isSemver } from '../../generator/emit/semver.ts';
 import { chartDirs } from './charts.ts';
 
 /** chart-testing's Chart.yaml schema (etc/chart_schema.yaml): the keys it knows, and which are required. */

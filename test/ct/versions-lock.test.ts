@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { renderCharts, type OutputFile } from '../../generator/emit/generate.ts';
-import { VERSION_LOCK, VersionBumpError, baselineVersionLock, checkVersions, compareSemver, enforceVersionBumps, formatVersionLock, readVersionLock } from '../../generator/emit/versions.ts';
+import { VERSION_LOCK, VersionBumpError, baselineVersionLock, checkVersions, enforceVersionBumps, formatVersionLock, readVersionLock } from '../../generator/emit/versions.ts';
+import { compareSemver } from '../../generator/emit/semver.ts';
 
 const files = (content: string): OutputFile[] => [
   { path: 'charts/a/Chart.yaml', content },
@@ -34,7 +35,7 @@ describe('chart version lock', () => {
     expect(bumped.lock['a']!.contentSha256).to.not.equal(lock['a']!.contentSha256);
   });
 
-  it('enforceVersionBumps throws before writing and updates the lock after a bump (outside git: the lock file is the baseline)', () => {
+  it('enforceVersionBumps throws before writing and updates the lock after a bump (with no release recorded, the lock file is the baseline)', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-lock-'));
     try {
       const out = renderCharts();

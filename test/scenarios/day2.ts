@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import type { Cluster, Release } from '../../generator/cluster/types.ts';
 import { sleep } from '../support/ack-writer.ts';
 import { ask, dataPods, MASTER_SET, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
-import { lastReleaseTag } from '../../generator/emit/versions.ts';
-import { REPO_ROOT } from '../../generator/paths.ts';
+import { lastRelease } from '../../generator/emit/releases.ts';
 import { releasedChart } from '../support/released-chart.ts';
 import { withWriters, type PathResult, type WritePath } from '../support/write-paths.ts';
 import { HA_ONLY } from './ha.ts';
@@ -179,7 +178,7 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    name: `chart upgrade from the last release (${lastReleaseTag(REPO_ROOT) ?? 'no release tag'}) to this checkout: nothing acknowledged lost, no write through Sentinel fails`,
+    name: `chart upgrade from the last release (${lastRelease()?.version ?? 'none recorded'}) to this checkout: nothing acknowledged lost, no write through Sentinel fails`,
     profile: 'ha-production',
     values: HA_ONLY,
     chartDir: () => releasedChart().chartDir,
