@@ -43,12 +43,13 @@ export async function bringUp(layout: ClusterLayout, bin: ClusterBinaries, runne
   });
   await step('nodes: containerd and images', async () => {
     for (const node of layout.nodes) runner.start(containerdComponent(node, bin));
-    for (const node of layout.nodes) {
+    // Nodes import side by side: each import waits on disk as much as on a core.
+    await Promise.all(layout.nodes.map(async (node) => {
       await waitFor(`containerd on ${node.name}`, 30_000, async () => (existsSync(node.containerdSocket) ? true : undefined), 100);
       for (const image of images) {
         await runChecked('ctr', ['--address', node.containerdSocket, '-n', 'k8s.io', 'images', 'import', '--snapshotter', 'overlayfs', image.tarball]);
       }
-    }
+    }));
   });
   await step('nodes: kubelet and kube-proxy', async () => {
     for (const node of layout.nodes) {
