@@ -33,8 +33,10 @@ export const globalModel: Group = group('Settings every component shares; in the
   auth: group('Password authentication (`requirepass`/`masterauth`, Sentinel too).', {
     enabled: bool(true, 'Require a password.'),
     password: str('', 'Password: printable ASCII (space to `~`), any of it, quotes and backslashes included; empty generates one and keeps it across upgrades. Prefer `existingSecret`.', { constraints: { pattern: PRINTABLE_ASCII } }),
+    previousPassword: str('', 'The password being rotated out: accepted alongside `password` until cleared in a later upgrade, so clients move over without an auth error (see README, Password rotation). With `existingSecret`, put it under `existingSecretPreviousPasswordKey` instead.', { constraints: { pattern: PRINTABLE_ASCII } }),
     existingSecret: str('', 'Name of an existing Secret holding the password; nothing is generated when set.'),
     existingSecretPasswordKey: str('redis-password', 'Key of the password in the Secret.'),
+    existingSecretPreviousPasswordKey: str('redis-password-previous', 'Key of the password being rotated out, in the same Secret; optional: accepted while present.'),
     connectionSecretName: str('', 'Name of the connection Secret apps mount (keys `redis-url`, `host`, `port`, and with Sentinel `sentinels`, `master-set`); empty uses `<release>-redis-connection`. Set `redis-credentials` to keep apps written for that name.', { constraints: { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' } }),
   }),
   networkPolicy: group('NetworkPolicies on every component: data pods, sentinels and the master proxy admit only this release\'s pods and its clients; the exporter admits scrapers; backup jobs reach only DNS, the data pods and the remote.', {

@@ -4,7 +4,10 @@ import { mib, quantityBytes, redisBytes } from './units.ts';
 
 /** Effective values of a profile (chart defaults merged with the file), as the rules read them. */
 export interface EffectiveValues {
-  global: { topology: { dataNodes: number; sentinels: number } };
+  global: {
+    topology: { dataNodes: number; sentinels: number };
+    auth: { enabled: boolean; password: string; previousPassword: string; existingSecret: string };
+  };
   server: {
     config: { maxmemory: string; save: string[]; appendonly: boolean; minReplicasToWrite: number };
     persistence: { enabled: boolean; acknowledgeDataLossWithReplicas: boolean };
@@ -80,6 +83,19 @@ const backupSchedule: Rule = (v, yaml) => {
   return problem ? [yaml.at(['backup', 'schedule'], `schedule "${v.backup.schedule}" ${problem}`, 'Use a 5-field cron expression such as "0 */6 * * *".')] : [];
 };
 
+const previousPassword: Rule = (v, yaml) => {
+  const { enabled, password, previousPassword: previous, existingSecret } = v.global.auth;
+  if (!previous) return [];
+  const at = ['global', 'auth', 'previousPassword'];
+  if (!enabled) return [yaml.at(at, 'previousPassword is set but authentication is off', 'Remove global.auth.previousPassword, or set global.auth.enabled: true.')];
+  if (existingSecret) {
+    return [yaml.at(at, `previousPassword is ignored with existingSecret "${existingSecret}": the passwords come from that Secret`, 'Remove global.auth.previousPassword and put the password being rotated out under global.auth.existingSecretPreviousPasswordKey in the Secret.')];
+  }
+  if (!password) return [yaml.at(at, 'previousPassword is set without a password to rotate to', 'Set global.auth.password to the new password (rotation keeps previousPassword working until you clear it).')];
+  if (previous === password) return [yaml.at(at, 'previousPassword is the same as password, so nothing is rotated', 'Remove global.auth.previousPassword once the rotation is over.')];
+  return [];
+};
+
 // A warning, not an error: credentials from the nodes' instance role need no ServiceAccount annotation.
 const backupPodIdentity: Rule = (v, yaml) => {
   const { enabled, remote, serviceAccount } = v.backup;
@@ -90,7 +106,7 @@ const backupPodIdentity: Rule = (v, yaml) => {
     'Set backup.serviceAccount.annotations, e.g. `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` for IRSA, or backup.serviceAccount.name to an existing annotated ServiceAccount; ignore this only if the nodes\' instance role may write the bucket.')];
 };
 
-export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, backupSchedule, backupPodIdentity];
+export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, previousPassword, backupSchedule, backupPodIdentity];
 
 export function ruleDiagnostics(values: EffectiveValues, yaml: LocatedYaml): Diagnostic[] {
   return RULES.flatMap((rule) => rule(values, yaml));

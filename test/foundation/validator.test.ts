@@ -77,6 +77,9 @@ const INVALID_PROFILES: InvalidProfile[] = [
   // Replication safety.
   { title: 'persistence off with replicas', yaml: y('global:', '  topology:', '    dataNodes: 3', 'server:', '  persistence:', '    enabled: false'), key: 'server.persistence.enabled', line: 6, says: 'acknowledgeDataLossWithReplicas: true' },
   { title: 'minReplicasToWrite above the replicas', yaml: y('global:', '  topology:', '    dataNodes: 2', 'server:', '  config:', '    minReplicasToWrite: 2'), key: 'server.config.minReplicasToWrite', line: 6, says: 'Set it between 0 and 1' },
+  { title: 'previousPassword without a password to rotate to', yaml: y('global:', '  auth:', '    previousPassword: "old one"'), key: 'global.auth.previousPassword', line: 3, says: 'Set global.auth.password to the new password' },
+  { title: 'previousPassword equal to the password', yaml: y('global:', '  auth:', '    password: same', '    previousPassword: same'), key: 'global.auth.previousPassword', line: 4, says: 'nothing is rotated' },
+  { title: 'previousPassword with existingSecret', yaml: y('global:', '  auth:', '    existingSecret: app-redis', '    previousPassword: old'), key: 'global.auth.previousPassword', line: 4, says: 'existingSecretPreviousPasswordKey' },
   { title: 'minReplicasToWrite on a standalone server', yaml: y('server:', '  config:', '    minReplicasToWrite: 1'), key: 'server.config.minReplicasToWrite', line: 3, says: 'would refuse every write' },
   // The file itself.
   { title: 'a YAML indentation error', yaml: y('server:', '  config:', '    maxmemory: 64mb', '   appendonly: true'), key: '', line: 4, says: 'YAML syntax error' },

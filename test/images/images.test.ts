@@ -299,7 +299,7 @@ function chartShellTexts(): { name: string; text: string }[] {
   const charts = path.join(REPO_ROOT, 'charts');
   for (const chart of fs.readdirSync(charts)) {
     const files = path.join(charts, chart, 'files');
-    for (const f of fs.existsSync(files) ? fs.readdirSync(files) : []) {
+    for (const f of fs.existsSync(files) ? fs.readdirSync(files, { recursive: true, encoding: 'utf8' }) : []) {
       if (f.endsWith('.sh')) texts.push({ name: `${chart}/files/${f}`, text: fs.readFileSync(path.join(files, f), 'utf8') });
     }
     const templates = path.join(charts, chart, 'templates');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Cluster, Release } from '../../generator/cluster/types.ts';
 import { sleep } from '../support/ack-writer.ts';
-import { ask, dataPods, MASTER_SET, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
+import { ask, dataPods, MASTER_SET, password, pingWith, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
 import { lastRelease } from '../../generator/emit/releases.ts';
 import { releasedChart } from '../support/released-chart.ts';
 import { withWriters, type PathResult, type WritePath } from '../support/write-paths.ts';
@@ -12,6 +12,9 @@ import { profileFile, type Scenario } from './scenario.ts';
 
 /** Both ways applications reach the master; the sentinel one through its Service, as sentinel pods may be re-created. */
 const PATHS: WritePath[] = ['sentinel-service', 'master-service'];
+// Quotes, a backslash, `#` and `$`: the rotation carries them through config files, redis-cli and URLs.
+const ROTATE_FROM = 'rotate "from" $one #1';
+const ROTATE_TO = 'rotate\\to #2 $two';
 const SCALABLE = { ...HA_ONLY, server: { podAntiAffinity: 'soft' }, sentinel: { podAntiAffinity: 'soft' } };
 
 /** What one sentinel knows: the hosts it lists as replicas (those it could promote apart) and as sentinels. */
@@ -23,13 +26,13 @@ interface SentinelView {
 }
 
 /** Flat `key value ...` replies of SENTINEL REPLICAS / SENTINELS as one record per member. */
-function members(reply: unknown): Record<string, string>[] {
+function memberRecords(reply: unknown): Record<string, string>[] {
   return ((reply ?? []) as string[][]).map((flat) => Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[v, flat[i + 1]!]] : []))));
 }
 
 async function sentinelView(release: Release, pod: string): Promise<SentinelView> {
-  const replicas = members(await ask(release, pod, SENTINEL_PORT, 'SENTINEL', 'REPLICAS', MASTER_SET));
-  const sentinels = members(await ask(release, pod, SENTINEL_PORT, 'SENTINEL', 'SENTINELS', MASTER_SET));
+  const replicas = memberRecords(await ask(release, pod, SENTINEL_PORT, 'SENTINEL', 'REPLICAS', MASTER_SET));
+  const sentinels = memberRecords(await ask(release, pod, SENTINEL_PORT, 'SENTINEL', 'SENTINELS', MASTER_SET));
   return {
     replicas: replicas.map((r) => r['ip']!.split('.')[0]!).sort(),
     promotable: replicas.filter((r) => r['flags'] === 'slave' && r['master-link-status'] === 'ok').map((r) => r['ip']!.split('.')[0]!).sort(),
@@ -93,6 +96,38 @@ function expectNoLossNoSentinelFailure(byPath: Map<WritePath, PathResult>): void
   const sentinel = byPath.get('sentinel-service')!.stats;
   expect(sentinel.failed, `failed writes through Sentinel: ${sentinel.errors.slice(0, 5).join(' | ')}`).to.equal(0);
 }
+
+/** Data pods and sentinels with the port each listens on. */
+async function members(release: Release): Promise<{ name: string; port: number; uid: string }[]> {
+  return [
+    ...(await dataPods(release)).map((p) => ({ name: p.name, port: REDIS_PORT, uid: p.uid })),
+    ...(await sentinelPods(release)).map((p) => ({ name: p.name, port: SENTINEL_PORT, uid: p.uid })),
+  ];
+}
+
+/** What every data pod and sentinel answers to PING with `pw`, by pod. */
+async function answersTo(release: Release, pw: string): Promise<Record<string, string>> {
+  return Object.fromEntries(await Promise.all((await members(release)).map(async (m) => [m.name, await pingWith(release, m.name, m.port, pw)])));
+}
+
+/** Waits (60 s at most) until every data pod and sentinel has `pw` in its mounted Secret: the kubelet refreshed it. */
+async function waitForMountedPassword(release: Release, pw: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let stale: string[] = [];
+  do {
+    stale = [];
+    for (const m of await members(release)) {
+      const r = await release.exec(m.name, m.port === REDIS_PORT ? 'redis' : 'sentinel', ['cat', '/etc/redis-auth/password']).catch(() => undefined);
+      if (r?.stdout !== pw) stale.push(m.name);
+    }
+    if (!stale.length) return;
+    await sleep(2000);
+  } while (Date.now() < deadline);
+  throw new Error(`the kubelet did not refresh the mounted password within 60 s on ${stale.join(', ')}`);
+}
+
+/** Writer errors that are authentication errors. */
+const authErrors = (byPath: Map<WritePath, PathResult>) => [...byPath.values()].flatMap((r) => r.stats.errors.filter((e) => /WRONGPASS|NOAUTH|invalid password/i.test(e)));
 
 export const scenarios: Scenario[] = [
   {
@@ -190,6 +225,40 @@ export const scenarios: Scenario[] = [
       expect(forced, 'a master stopped without handing over (a sentinel saw it objectively down)').to.equal(0);
       expectNoLossNoSentinelFailure(byPath);
       expect((await waitForSingleMaster(upgraded, { sentinels: 3 })).masters).to.have.length(1);
+    },
+  },
+  {
+    name: 'password rotation: the new password works everywhere before the old one stops, no pod restarts, clients moving over see no auth error; a new password without previousPassword is refused',
+    profile: 'ha-production',
+    values: { ...HA_ONLY, global: { auth: { password: ROTATE_FROM } } },
+    timeoutMs: 420_000,
+    async run(release, cluster) {
+      const withAuth = (auth: Record<string, string>) => ({ ...HA_ONLY, global: { auth } });
+      const before = (await members(release)).map((m) => m.uid);
+      const refused = (await rejection(upgrade(cluster, release, withAuth({ password: ROTATE_TO })), 'a new password without previousPassword')).message;
+      expect(refused).to.match(/global\.auth\.previousPassword/).and.match(/kubectl get secret/);
+      // 1. Both passwords work; the writers started with the old one go on through the upgrade.
+      const { result: rotating, byPath: start } = await withWriters(release, PATHS, () => upgrade(cluster, release, withAuth({ password: ROTATE_TO, previousPassword: ROTATE_FROM })));
+      for (const pw of [ROTATE_FROM, ROTATE_TO]) for (const [pod, answer] of Object.entries(await answersTo(rotating, pw))) expect(answer, `${pod} with the ${pw === ROTATE_TO ? 'new' : 'old'} password`).to.equal('PONG');
+      expect(await password(rotating), 'the auth Secret').to.equal(ROTATE_TO);
+      const connection = rotating.manifests.find((o) => o.kind === 'Secret' && String(o.metadata?.name).endsWith('-connection'))!;
+      const url = (await rotating.secret(connection.metadata.name))['redis-url']!;
+      expect(decodeURIComponent(new URL(url).password), 'the connection Secret\'s REDIS_URL').to.equal(ROTATE_TO);
+      await waitForMountedPassword(rotating, ROTATE_TO);
+      // 2. Writers log in with the new password; clearing previousPassword shuts the old one out.
+      const { result: rotated, byPath: finish } = await withWriters(rotating, PATHS, () => upgrade(cluster, rotating, withAuth({ password: ROTATE_TO })));
+      for (const [pod, answer] of Object.entries(await answersTo(rotated, ROTATE_FROM))) expect(answer, `${pod} with the old password`).to.match(/WRONGPASS/);
+      for (const [pod, answer] of Object.entries(await answersTo(rotated, ROTATE_TO))) expect(answer, `${pod} with the new password`).to.equal('PONG');
+      expect((await members(rotated)).map((m) => m.uid), 'data pods and sentinels were not restarted').to.deep.equal(before);
+      // The links moved too: a failover (replicas re-authenticate to a new master, sentinels to everyone) settles.
+      const { master } = await waitForSingleMaster(rotated, { sentinels: 3 });
+      expect(await ask(rotated, (await sentinelPods(rotated))[0]!.name, SENTINEL_PORT, 'SENTINEL', 'FAILOVER', MASTER_SET)).to.equal('OK');
+      const after = await waitForSingleMaster(rotated, { sentinels: 3, timeoutMs: 90_000 });
+      expect(after.master, 'a new master after SENTINEL FAILOVER').to.not.equal(master);
+      report('password-rotation', { ...figures(start, 'rotate.'), ...figures(finish, 'retire.') });
+      expect(authErrors(start).concat(authErrors(finish)), 'authentication errors seen by the writers').to.deep.equal([]);
+      expectNoLossNoSentinelFailure(start);
+      expectNoLossNoSentinelFailure(finish);
     },
   },
 ];

@@ -11,7 +11,26 @@ const component = (p: PodInfo) => p.labels['app.kubernetes.io/component'];
 export async function password(release: Release): Promise<string> {
   const secret = release.manifests.find((o) => o.kind === 'Secret' && String(o.metadata?.name).endsWith('-redis-auth'));
   if (!secret) throw new Error('the release has no -redis-auth Secret');
-  return Object.values(await release.secret(secret.metadata.name))[0]!;
+  const data = await release.secret(secret.metadata.name);
+  return data['redis-password'] ?? Object.values(data)[0]!;
+}
+
+/** What a pod answers when a client logs in with `pw` (as `admin` on a data port) and PINGs: PONG or the error. */
+export async function pingWith(release: Release, pod: string, port: number, pw: string): Promise<string> {
+  const ep = await release.endpoint({ pod }, port);
+  // No password in the options and RESP2 (no HELLO before AUTH): ioredis would close the connection on a refused
+  // AUTH instead of reporting it.
+  const c = new Redis({ host: ep.host, port: ep.port, lazyConnect: true, protocol: 2, enableReadyCheck: false, connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    await (port === REDIS_PORT ? c.call('AUTH', 'admin', pw) : c.call('AUTH', pw));
+    return String(await c.ping());
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    c.disconnect();
+  }
 }
 
 export async function dataPods(release: Release): Promise<PodInfo[]> {

@@ -14,6 +14,7 @@ write_config() {
   if [ -n "$PASSWORD" ]; then
     # printf, not echo: sh's echo would turn a backslash in the password into an escape.
     pass="$(conf_quote ">${PASSWORD}")"
+    [ -z "$PREVIOUS_PASSWORD" ] || pass="${pass} $(conf_quote ">${PREVIOUS_PASSWORD}")"
     printf 'user default on %s ~* &* +@all%s\n' "$pass" "$disabled"
     printf 'user admin on %s ~* &* +@all\n' "$pass"
     echo "masteruser admin"

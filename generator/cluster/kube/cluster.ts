@@ -6,6 +6,7 @@ import { UMBRELLA_DIR } from '../../paths.ts';
 import { userHelm } from '../../toolchain/tools.ts';
 import type { Cluster, InstallOptions, Release } from '../types.ts';
 import { installWatchingPods, type PodSource } from '../pod-start-watch.ts';
+import { failedHookJob, hookJobLogs } from './hook-logs.ts';
 import { Kube } from './kube.ts';
 import { CommandRunner, type CommandOptions } from './plan.ts';
 import { KubeRelease, type NodeFaults } from './release.ts';
@@ -80,7 +81,13 @@ export class KubeCluster implements Cluster {
       ], namespace, { signal });
       // A pod that will not start fails the install at once, not at the end of helm's timeout.
       if (o.wait === false || this.runner.dryRun) await upgrade();
-      else await installWatchingPods(upgrade, this.podSource(namespace, o.release));
+      else {
+        await installWatchingPods(upgrade, this.podSource(namespace, o.release)).catch(async (e: Error) => {
+          const job = failedHookJob(e.message);
+          if (job) e.message += `\nthe hook Job ${job.name} logged:\n${await hookJobLogs(this.kube, job)}`;
+          throw e;
+        });
+      }
       // A dry run renders locally what the cluster would report, so the plan shows the waits for each workload.
       manifestYaml = this.runner.dryRun
         ? (await this.helm(['template', o.release, o.chartDir ?? this.chartDir, ...valuesArgs], namespace, { local: true })).stdout

@@ -50,6 +50,8 @@ myid="$(printf '%s' "${POD_NAMESPACE}/${POD_NAME}" | sha1sum | cut -c1-40)"
   if [ -n "$PASSWORD" ]; then
     pass="$(conf_quote "$PASSWORD")"
     printf 'requirepass %s\n' "$pass"
+    # While a rotation lasts, the previous password opens this sentinel too.
+    [ -z "$PREVIOUS_PASSWORD" ] || printf 'user default on %s %s ~* &* +@all\n' "$(conf_quote ">${PASSWORD}")" "$(conf_quote ">${PREVIOUS_PASSWORD}")"
     echo "sentinel auth-user ${MASTER_SET} admin"
     printf 'sentinel auth-pass %s %s\n' "$MASTER_SET" "$pass"
     printf 'sentinel sentinel-pass %s\n' "$pass"

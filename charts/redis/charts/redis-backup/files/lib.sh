@@ -1,9 +1,12 @@
 # Shared by the data node scripts: how to reach a node or a sentinel, and who the master is.
 # shellcheck shell=sh
 
+# The password, and while a rotation lasts the previous one, which the servers accept too (README: Password rotation).
 PASSWORD=""
+PREVIOUS_PASSWORD=""
 if [ "${AUTH_ENABLED:-false}" = "true" ] && [ -f /etc/redis-auth/password ]; then
   PASSWORD="$(cat /etc/redis-auth/password)"
+  [ ! -f /etc/redis-auth/previous-password ] || PREVIOUS_PASSWORD="$(cat /etc/redis-auth/previous-password)"
 fi
 # The release's members: from the topology ConfigMap where it is mounted (data pods and sentinels: a scale changes the
 # file, which the kubelet refreshes within about a minute, and restarts no pod); from the environment in Jobs.

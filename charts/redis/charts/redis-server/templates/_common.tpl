@@ -79,18 +79,37 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-auth" (include "rc.serverName" .)) .Values.global.auth.existingSecret -}}
 {{- end -}}
 {{- define "rc.authKey" -}}{{ .Values.global.auth.existingSecretPasswordKey }}{{- end -}}
+{{- define "rc.authPreviousKey" -}}{{ .Values.global.auth.existingSecretPreviousPasswordKey }}{{- end -}}
 
-{{/* The password volume every component that talks to Redis mounts at /etc/redis-auth. */}}
+{{/* The password volume every component that talks to Redis mounts at /etc/redis-auth: `password`, and while a
+rotation lasts `previous-password` (optional: present only when the Secret has that key). */}}
 {{- define "rc.authVolume" -}}
 {{- if .Values.global.auth.enabled }}
-- name: auth
-  secret:
-    secretName: {{ include "rc.authSecret" . }}
-    defaultMode: 0440
-    items:
-      - key: {{ include "rc.authKey" . }}
-        path: password
+{{ include "rc.authProjection" (dict "ctx" . "volume" "auth" "secret" (include "rc.authSecret" .)) }}
 {{- end }}
+{{- end -}}
+{{/* A volume named .volume with the passwords of Secret .secret, as rc.authVolume lays them out. */}}
+{{- define "rc.authProjection" -}}
+- name: {{ .volume }}
+  projected:
+    defaultMode: 0440
+    sources:
+      - secret:
+          name: {{ .secret }}
+          items:
+            - { key: {{ include "rc.authKey" .ctx }}, path: password }
+      - secret:
+          name: {{ .secret }}
+          optional: true
+          items:
+            - { key: {{ include "rc.authPreviousKey" .ctx }}, path: previous-password }
+{{- end -}}
+{{/* Rolls the pods that read the password from their environment (exporter, master proxy) when the chart's own
+passwords change; with existingSecret the chart cannot see a change (README: Password rotation). */}}
+{{- define "rc.authChecksum" -}}
+{{- if and .Values.global.auth.enabled (not .Values.global.auth.existingSecret) -}}
+checksum/auth: {{ printf "%s\n%s" .Values.global.auth.password .Values.global.auth.previousPassword | sha256sum | quote }}
+{{- end -}}
 {{- end -}}
 {{- define "rc.authMount" -}}
 {{- if .Values.global.auth.enabled }}

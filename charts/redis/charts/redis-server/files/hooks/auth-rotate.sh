@@ -1,0 +1,103 @@
+#!/bin/sh
+# Before an upgrade: every data node and sentinel accepts exactly the passwords the release is about to have (the
+# password, and while a rotation lasts the previous one), then the links between them (replication, Sentinel's
+# monitoring and its peers) authenticate with the password. At run time, so no pod restarts; a pod that starts later
+# reads the same passwords from the Secret. The members are the running ones (the release's topology ConfigMap); one
+# that does not answer is skipped: it reads the Secret when it starts. One that answers but accepts none of the
+# passwords the release has or will have stops the upgrade.
+# Bounded: 3 s per command, a few commands per member, 15 s of retries for a member that does not answer.
+set -u
+. /scripts/lib.sh
+
+NEXT="$(cat /etc/redis-auth-next/password)"
+NEXT_PREVIOUS=""
+[ ! -f /etc/redis-auth-next/previous-password ] || NEXT_PREVIOUS="$(cat /etc/redis-auth-next/previous-password)"
+
+# One command as USER (empty: default) on HOST:PORT with PASS; prints the reply, errors included.
+cli_as() { # cli_as PORT USER HOST PASS ARGS...
+  port=$1 user=$2 host=$3 pass=$4
+  shift 4
+  REDISCLI_AUTH="$pass" timeout 3 "$CLI_BIN" --no-auth-warning ${user:+--user "$user"} -h "$host" -p "$port" "$@" 2>&1
+}
+
+# PING with PASS: 0 PONG, 1 refused, 2 no answer.
+answers() { # answers PORT USER HOST PASS
+  case "$(cli_as "$1" "$2" "$3" "$4" PING)" in
+    *PONG*) return 0 ;;
+    *"Could not connect"* | "") return 2 ;;
+    *) return 1 ;;
+  esac
+}
+
+# The password a member accepts among those the release has or will have. Exit 2: no answer within 15 s (a pod that
+# is gone, or a NetworkPolicy that does not admit this new pod yet); 1: it refuses them all.
+accepted() { # accepted PORT USER HOST
+  tries=0
+  while :; do
+    answers "$1" "$2" "$3" "$NEXT"
+    rc=$?
+    [ "$rc" -eq 2 ] || break
+    tries=$((tries + 1))
+    [ "$tries" -lt 15 ] || return 2
+    sleep 1
+  done
+  [ "$rc" -ne 0 ] || { printf '%s\n' "$NEXT"; return 0; }
+  for p in "$NEXT_PREVIOUS" "$PASSWORD" "$PREVIOUS_PASSWORD"; do
+    if [ -n "$p" ] && answers "$1" "$2" "$3" "$p"; then printf '%s\n' "$p"; return 0; fi
+  done
+  return 1
+}
+
+# Sets USER's passwords to exactly the next ones on one member.
+set_passwords() { # set_passwords PORT USER HOST PASS ACL_USER
+  if [ -n "$NEXT_PREVIOUS" ]; then
+    cli_as "$1" "$2" "$3" "$4" ACL SETUSER "$5" resetpass ">${NEXT}" ">${NEXT_PREVIOUS}"
+  else
+    cli_as "$1" "$2" "$3" "$4" ACL SETUSER "$5" resetpass ">${NEXT}"
+  fi
+}
+
+failed=""
+answered_data=""
+answered_sentinels=""
+# 1. Every member accepts the next passwords (and keeps the one its links use now, when that is the previous one).
+for host in $DATA_PODS; do
+  pass="$(accepted "$REDIS_PORT" admin "$host")"
+  case $? in
+    2) log "${host%%.*} does not answer: it takes the passwords from the Secret when it starts"; continue ;;
+    1) failed="$failed ${host%%.*}"; continue ;;
+  esac
+  answered_data="$answered_data $host"
+  for user in default admin; do
+    [ "$(set_passwords "$REDIS_PORT" admin "$host" "$pass" "$user")" = "OK" ] || failed="$failed ${host%%.*}(${user})"
+  done
+done
+for host in $SENTINELS; do
+  pass="$(accepted "$SENTINEL_PORT" "" "$host")"
+  case $? in
+    2) log "${host%%.*} does not answer: it takes the passwords from the Secret when it starts"; continue ;;
+    1) failed="$failed ${host%%.*}"; continue ;;
+  esac
+  answered_sentinels="$answered_sentinels $host"
+  [ "$(set_passwords "$SENTINEL_PORT" "" "$host" "$pass" default)" = "OK" ] || failed="$failed ${host%%.*}"
+done
+if [ -n "$failed" ]; then
+  log "these members accept none of the passwords the release has or will have, or refused the change:${failed}."
+  log "With existingSecret, keep the password they have now under the previous-password key while rotating."
+  exit 1
+fi
+
+# 2. The links authenticate with the password: replicas to their master, sentinels to the data nodes and to each other.
+for host in $answered_data; do
+  [ "$(cli_as "$REDIS_PORT" admin "$host" "$NEXT" CONFIG SET masterauth "$NEXT")" = "OK" ] || failed="$failed ${host%%.*}"
+done
+for host in $answered_sentinels; do
+  a="$(cli_as "$SENTINEL_PORT" "" "$host" "$NEXT" SENTINEL SET "$MASTER_SET" auth-pass "$NEXT")"
+  b="$(cli_as "$SENTINEL_PORT" "" "$host" "$NEXT" SENTINEL CONFIG SET sentinel-pass "$NEXT")"
+  [ "$a$b" = "OKOK" ] || failed="$failed ${host%%.*}"
+done
+if [ -n "$failed" ]; then
+  log "these members did not take the new password for their links:${failed}"
+  exit 1
+fi
+log "every answering member accepts the release's passwords${NEXT_PREVIOUS:+ (the previous one too, until it is cleared)} and its links use the password"
