@@ -32,6 +32,7 @@ const components = [
   { name: 'kube', module: 'kube', pkg: './cmd/kube', what: `Kubernetes ${KUBERNETES_VERSION} (apiserver, controller-manager, scheduler, kubelet, kube-proxy, kubeadm, kubectl), etcd, volume provisioner`, ldflags: versionFlags() },
   { name: 'coredns', module: 'coredns', pkg: '.', what: 'CoreDNS', ldflags: '-s -w', env: { CGO_ENABLED: '0' } },
   { name: 'netpol', module: 'netpol', pkg: '.', what: 'NetworkPolicy enforcer (kube-router firewall)', ldflags: '-s -w' },
+  { name: 'kubectl', module: 'kube', pkg: './cmd/kubectl', what: `kubectl ${KUBERNETES_VERSION} on its own (the image of the charts' password Job)`, ldflags: versionFlags() },
   { name: 'ct', module: 'ct', pkg: '.', what: 'chart-testing v3.14.0', ldflags: '-s -w -X github.com/helm/chart-testing/v3/ct/cmd.Version=v3.14.0' },
 ];
 

@@ -18,7 +18,7 @@ export function localImageValues(images: readonly BuiltImage[], chart = 'redis')
   const rclone = image('rclone');
   // Each component's own image keys; the engine image is global.
   const own: Record<ComponentChart['name'], Record<string, unknown>> = {
-    'redis-server': { masterProxy: { image: image('haproxy') }, restore: { rcloneImage: rclone } },
+    'redis-server': { masterProxy: { image: image('haproxy') }, restore: { rcloneImage: rclone }, passwordJob: { kubectlImage: image('registry.k8s.io/kubectl') } },
     'redis-sentinel': {},
     'redis-exporter': { image: image('redis_exporter') },
     'redis-alerts': {},

@@ -32,7 +32,7 @@ export const globalModel: Group = group('Settings every component shares; in the
   }),
   auth: group('Password authentication (`requirepass`/`masterauth`, Sentinel too).', {
     enabled: bool(true, 'Require a password.'),
-    password: str('', 'Password: printable ASCII (space to `~`), any of it, quotes and backslashes included; empty generates one and keeps it across upgrades. Prefer `existingSecret`.', { constraints: { pattern: PRINTABLE_ASCII } }),
+    password: str('', 'Password: printable ASCII (space to `~`), any of it, quotes and backslashes included; empty: a hook Job generates one in the cluster once and keeps it (nothing random is rendered, so GitOps renders are stable). Prefer `existingSecret`.', { constraints: { pattern: PRINTABLE_ASCII } }),
     previousPassword: str('', 'The password being rotated out: accepted alongside `password` until cleared in a later upgrade, so clients move over without an auth error (see README, Password rotation). With `existingSecret`, put it under `existingSecretPreviousPasswordKey` instead.', { constraints: { pattern: PRINTABLE_ASCII } }),
     existingSecret: str('', 'Name of an existing Secret holding the password; nothing is generated when set.'),
     existingSecretPasswordKey: str('redis-password', 'Key of the password in the Secret.'),

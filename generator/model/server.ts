@@ -51,6 +51,12 @@ export const serverModel: Group = group('Redis data nodes (standalone, or one ma
     }),
     resources: resourcesModel({ cpu: '50m', memory: '64Mi' }, { memory: '128Mi' }),
   }),
+  passwordJob: group('The hook Job that creates the password Secret (and the connection Secret) in the cluster when `global.auth.password` and `global.auth.existingSecret` are empty: nothing random is rendered, so `helm template` output is the same every time and a GitOps tool keeps the password across syncs.', {
+    kubectlImage: group('kubectl image that applies the Secrets.', {
+      repository: str('registry.k8s.io/kubectl', 'Image repository.'),
+      tag: str('v1.34.4', 'Image tag.', { constraints: PINNED_TAG }),
+    }),
+  }),
   restore: group('Restore a verified RDB backup into an empty data volume at first start (see the redis-backup chart).', {
     enabled: bool(false, 'Restore when a data pod starts with an empty volume and no other data node runs as master.'),
     backup: str('latest', 'Backup name to restore (e.g. `rdb-20261121T060000Z`), or `latest`.', { constraints: { pattern: '^(latest|[A-Za-z0-9._-]+)$' } }),

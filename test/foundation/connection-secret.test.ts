@@ -50,7 +50,7 @@ describe('the connection Secret apps mount (REDIS_URL)', () => {
     });
 
     it(`Helm ${major}: global.auth.connectionSecretName keeps apps written for redis-credentials working`, async () => {
-      const run = await runHelm(major, ['template', 'app', UMBRELLA_DIR, '-f', path.join(PROFILES_DIR, 'dev.yaml'), '--set', 'global.auth.connectionSecretName=redis-credentials']);
+      const run = await runHelm(major, ['template', 'app', UMBRELLA_DIR, '-f', path.join(PROFILES_DIR, 'dev.yaml'), '--set', 'global.auth.connectionSecretName=redis-credentials,global.auth.password=given']);
       expect(run.ok, run.stderr).to.equal(true);
       expect(connectionSecrets(run.stdout).map((s) => s.metadata.name)).to.deep.equal(['redis-credentials']);
     });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { Release } from '../../generator/cluster/types.ts';
-import { ask, dataPods, password, REDIS_PORT, serviceNamed } from '../support/ha.ts';
+import { ask, authSecretRef, dataPods, password, REDIS_PORT, serviceNamed } from '../support/ha.ts';
 import { rejection } from '../support/rejection.ts';
 import { rawCommand } from '../support/raw-command.ts';
 import { profileFile, type Scenario } from './scenario.ts';
@@ -106,13 +106,14 @@ export const scenarios: Scenario[] = [
     name: 'existingSecret: a release uses a password Secret it did not create',
     profile: 'dev',
     async run(release, cluster) {
-      const secret = release.manifests.find((o) => o.kind === 'Secret' && String(o.metadata.name).endsWith('-redis-auth'))!.metadata.name as string;
+      const secret = authSecretRef(release).name;
       const other = await cluster.install({
         release: `${release.name}-x`.slice(0, 30), namespace: release.namespace, valuesFiles: [profileFile('dev')],
         values: { global: { auth: { existingSecret: secret } } },
       });
       try {
-        expect(other.manifests.filter((o) => o.kind === 'Secret' && String(o.metadata.name).endsWith('-redis-auth'))).to.deep.equal([]);
+        expect(other.manifests.filter((o) => o.kind === 'Secret' && /-redis-auth/.test(String(o.metadata.name))), 'Secrets rendered for the password').to.deep.equal([]);
+        expect(authSecretRef(other).name).to.equal(secret);
         await withClient(await appClient(other, await password(release)), async (c) => expect(await c.ping()).to.equal('PONG'));
       } finally {
         await other.uninstall({ keepVolumes: false });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Cluster, Release } from '../../generator/cluster/types.ts';
 import { sleep } from '../support/ack-writer.ts';
-import { ask, dataPods, MASTER_SET, password, pingWith, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
+import { ask, connectionSecretName, dataPods, MASTER_SET, password, pingWith, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
 import { lastRelease } from '../../generator/emit/releases.ts';
 import { releasedChart } from '../support/released-chart.ts';
 import { withWriters, type PathResult, type WritePath } from '../support/write-paths.ts';
@@ -241,8 +241,7 @@ export const scenarios: Scenario[] = [
       const { result: rotating, byPath: start } = await withWriters(release, PATHS, () => upgrade(cluster, release, withAuth({ password: ROTATE_TO, previousPassword: ROTATE_FROM })));
       for (const pw of [ROTATE_FROM, ROTATE_TO]) for (const [pod, answer] of Object.entries(await answersTo(rotating, pw))) expect(answer, `${pod} with the ${pw === ROTATE_TO ? 'new' : 'old'} password`).to.equal('PONG');
       expect(await password(rotating), 'the auth Secret').to.equal(ROTATE_TO);
-      const connection = rotating.manifests.find((o) => o.kind === 'Secret' && String(o.metadata?.name).endsWith('-connection'))!;
-      const url = (await rotating.secret(connection.metadata.name))['redis-url']!;
+      const url = (await rotating.secret(connectionSecretName(rotating)))['redis-url']!;
       expect(decodeURIComponent(new URL(url).password), 'the connection Secret\'s REDIS_URL').to.equal(ROTATE_TO);
       await waitForMountedPassword(rotating, ROTATE_TO);
       // 2. Writers log in with the new password; clearing previousPassword shuts the old one out.

@@ -3,6 +3,7 @@
 import { APP_IMAGE_SPECS } from '../../cluster/local/images/specs.ts';
 import type { Release } from '../../generator/cluster/types.ts';
 import { sleep } from './ack-writer.ts';
+import { authSecretRef, connectionSecretName } from './ha.ts';
 import type { ClientName } from './client-programs.ts';
 import { parseWriterResult, type WriterResult } from './writer-result.ts';
 
@@ -41,28 +42,15 @@ export function appImage(client: ClientName): string {
   return `${spec.repository}:${spec.tag.fixed}`;
 }
 
-function secretName(release: Release, suffix: string): string {
-  const s = release.manifests.find((o) => o['kind'] === 'Secret' && String(o['metadata']?.name).endsWith(suffix));
-  if (!s) throw new Error(`the release renders no Secret ending in ${suffix}`);
-  return s['metadata'].name;
-}
-
-/** The key of the -redis-auth Secret that holds the password (its only key). */
-function authKey(release: Release): string {
-  const s = release.manifests.find((o) => o['kind'] === 'Secret' && String(o['metadata']?.name).endsWith('-redis-auth'))!;
-  const keys = Object.keys({ ...s['data'], ...s['stringData'] });
-  if (keys.length !== 1) throw new Error(`-redis-auth Secret has keys ${keys.join(', ')}; expected one`);
-  return keys[0]!;
-}
-
 export function appClientPod(release: Release, name: string, o: AppClientOptions & { prefix: string }): Record<string, any> {
-  const connection = secretName(release, '-redis-connection');
+  const connection = connectionSecretName(release);
+  const auth = authSecretRef(release);
   const fromSecret = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
   const env = [
     { name: 'MODE', value: o.mode },
     { name: 'PREFIX', value: o.prefix },
     { name: 'DURATION_MS', value: String(o.durationMs) },
-    fromSecret('PASSWORD', secretName(release, '-redis-auth'), authKey(release)),
+    fromSecret('PASSWORD', auth.name, auth.key),
     ...(o.mode === 'sentinel'
       ? [fromSecret('SENTINELS', connection, 'sentinels'), fromSecret('MASTER_SET', connection, 'master-set')]
       : [fromSecret('REDIS_URL', connection, 'redis-url')]),

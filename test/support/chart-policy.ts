@@ -17,7 +17,7 @@ export const REQUIRED_LABELS = [
 ] as const;
 
 /** The only image repositories the charts may pull: the official images of each tool. */
-export const ALLOWED_IMAGE_REPOSITORIES = ['redis', 'valkey/valkey', 'oliver006/redis_exporter', 'haproxy', 'rclone/rclone'] as const;
+export const ALLOWED_IMAGE_REPOSITORIES = ['redis', 'valkey/valkey', 'oliver006/redis_exporter', 'haproxy', 'rclone/rclone', 'registry.k8s.io/kubectl'] as const;
 
 /**
  * Containers allowed a writable root filesystem, as `<owner>/<container>` patterns with the reason.

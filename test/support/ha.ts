@@ -8,11 +8,34 @@ export const MASTER_SET = 'mymaster';
 
 const component = (p: PodInfo) => p.labels['app.kubernetes.io/component'];
 
+/** The data StatefulSet of the release. */
+function dataStatefulSet(release: Release): Record<string, any> {
+  const sts = release.manifests.find((o) => o.kind === 'StatefulSet' && o.spec?.template?.metadata?.labels?.['app.kubernetes.io/component'] === 'server');
+  if (!sts) throw new Error('the release has no data StatefulSet');
+  return sts;
+}
+
+/**
+ * The Secret and key the data pods read the password from (their `auth` volume): rendered by the chart, created in
+ * the cluster by its password Job (a generated password), or the release's existingSecret.
+ */
+export function authSecretRef(release: Release): { name: string; key: string } {
+  const volume = (dataStatefulSet(release).spec.template.spec.volumes ?? []).find((v: { name: string }) => v.name === 'auth');
+  const source = volume?.projected?.sources?.[0]?.secret;
+  if (!source) throw new Error('the data pods mount no password Secret');
+  return { name: source.name, key: source.items[0].key };
+}
+
+/** The connection Secret apps mount (the default name: the data StatefulSet's name + `-connection`). */
+export function connectionSecretName(release: Release): string {
+  return `${dataStatefulSet(release).metadata.name}-connection`;
+}
+
 export async function password(release: Release): Promise<string> {
-  const secret = release.manifests.find((o) => o.kind === 'Secret' && String(o.metadata?.name).endsWith('-redis-auth'));
-  if (!secret) throw new Error('the release has no -redis-auth Secret');
-  const data = await release.secret(secret.metadata.name);
-  return data['redis-password'] ?? Object.values(data)[0]!;
+  const { name, key } = authSecretRef(release);
+  const data = await release.secret(name);
+  if (data[key] === undefined) throw new Error(`Secret ${name} has no key ${key}`);
+  return data[key];
 }
 
 /** What a pod answers when a client logs in with `pw` (as `admin` on a data port) and PINGs: PONG or the error. */
@@ -161,9 +184,7 @@ export function serviceNamed(release: Release, suffix: string): string {
 /** A plain client of the -master Service (the HAProxy master endpoint) from the connection Secret's redis-url, as an
  * application uses it, pointed at a reachable endpoint. */
 export async function masterServiceClient(release: Release): Promise<Redis> {
-  const secret = release.manifests.find((o) => o.kind === 'Secret' && String(o.metadata?.name).endsWith('-redis-connection'));
-  if (!secret) throw new Error('the release has no -redis-connection Secret');
-  const url = new URL((await release.secret(secret.metadata.name))['redis-url']!);
+  const url = new URL((await release.secret(connectionSecretName(release)))['redis-url']!);
   const ep = await release.endpoint({ service: serviceNamed(release, '-redis-master') }, REDIS_PORT);
   url.hostname = ep.host;
   url.port = String(ep.port);

@@ -51,12 +51,7 @@ export async function kubectl(args: readonly string[], input?: string): Promise<
  */
 export async function localKubeCluster(): Promise<KubeCluster> {
   const running = await localCluster();
-  const dir = mkdtempSync(join(tmpdir(), 'redis-charts-local-values-'));
-  const imagesValues = join(dir, 'local-images.yaml');
-  // The node range: the host's own address on the bridge, and the nodes' addresses, which Service traffic from the
-  // host arrives from (kube-proxy masquerades what does not come from a pod).
-  const harness = { global: { networkPolicy: { allowedCIDRs: [running.layout.nodeCidr] } } };
-  writeFileSync(imagesValues, stringify(deepMerge(localImageValues(await buildImages({ outDir: imagesDir() })), harness)));
+  const imagesValues = await localValuesFile();
   const name = running.layout.name;
   return new KubeCluster({
     kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000,
@@ -66,4 +61,17 @@ export async function localKubeCluster(): Promise<KubeCluster> {
       cutPodAddress: (node, ip) => cutPodAddress(name, node, ip), healPodAddress: (node, ip) => healPodAddress(name, node, ip),
     },
   });
+}
+
+/**
+ * A values file that points the umbrella chart at the locally built images and admits the test process (the host's
+ * address on the cluster bridge, and the nodes' addresses, which Service traffic from the host arrives from: kube-proxy
+ * masquerades what does not come from a pod), as an operator admits a bastion network.
+ */
+export async function localValuesFile(): Promise<string> {
+  const running = await localCluster();
+  const file = join(mkdtempSync(join(tmpdir(), 'redis-charts-local-values-')), 'local-images.yaml');
+  const harness = { global: { networkPolicy: { allowedCIDRs: [running.layout.nodeCidr] } } };
+  writeFileSync(file, stringify(deepMerge(localImageValues(await buildImages({ outDir: imagesDir() })), harness)));
+  return file;
 }

@@ -10,6 +10,7 @@ export const REGISTRY = 'redis-charts.local';
 export const MODULE_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(MODULE_DIR, '../../..');
 export const COREDNS_BINARY = path.join(REPO_ROOT, '.tools/cluster/bin/coredns');
+export const KUBECTL_BINARY = path.join(REPO_ROOT, '.tools/cluster/bin/kubectl');
 
 /** Where a file of the image comes from. ELF files also bring the shared libraries `ldd` lists. */
 export type Source =
@@ -122,6 +123,12 @@ export const BUSYBOX_APPLETS = [
   'nproc', 'nslookup', 'od', 'printf', 'ps', 'pwd', 'readlink', 'realpath', 'rmdir', 'seq', 'stat', 'tac', 'tar',
   'tee', 'test', 'top', 'touch', 'true', 'uname', 'usleep', 'vi', 'which', 'whoami', 'xargs', 'yes', 'zcat',
 ] as const;
+
+/** The user an image runs as, with its own group and home directory. */
+const imageUser = (name: string, uid: number, homeMode: number): Pick<ImageSpec, 'users' | 'dirs'> => ({
+  users: [{ name, uid, gid: uid, home: `/home/${name}` }],
+  dirs: [{ path: `/home/${name}`, mode: homeMode, owner: name }],
+});
 
 // Debian's redis-server, redis-sentinel and redis-check-aof are the same program as redis-check-rdb, which picks
 // its mode from argv[0]; the official image has the same layout (one redis-server file, symlinks to it).
@@ -370,8 +377,7 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
     tag: { fixed: '1.12.4-local' },
     files: [{ to: '/coredns', from: { kind: 'prebuilt', path: COREDNS_BINARY, setup: 'npm run setup:cluster' } }],
     hostDataFiles: [CA_BUNDLE],
-    users: [{ name: 'nonroot', uid: 65532, gid: 65532, home: '/home/nonroot' }],
-    dirs: [{ path: '/home/nonroot', mode: 0o700, owner: 'nonroot' }],
+    ...imageUser('nonroot', 65532, 0o700),
     config: {
       user: '65532:65532',
       entrypoint: ['/coredns'],
@@ -380,13 +386,25 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
     },
   },
   {
+    // The password Job's image (upstream registry.k8s.io/kubectl: kubectl alone, as a non-root user).
+    name: 'kubectl',
+    repository: `${REGISTRY}/registry.k8s.io/kubectl`,
+    tag: { fixed: 'v1.34.4-local' },
+    files: [{ to: '/bin/kubectl', from: { kind: 'prebuilt', path: KUBECTL_BINARY, setup: 'npm run setup:cluster' } }],
+    ...imageUser('nonroot', 65532, 0o700),
+    config: {
+      user: '65532:65532',
+      entrypoint: ['/bin/kubectl'],
+      env: [PATH_ENV, 'HOME=/home/nonroot'],
+    },
+  },
+  {
     name: 'redis-tools',
     repository: `${REGISTRY}/redis-tools`,
     tag: { debianPackage: 'redis-tools', suffix: '-debian12' },
     files: [REDIS_CLI, REDIS_BENCHMARK],
     busyboxApplets: BUSYBOX_APPLETS,
-    users: [{ name: 'app', uid: 1000, gid: 1000, home: '/home/app' }],
-    dirs: [{ path: '/home/app', mode: 0o755, owner: 'app' }],
+    ...imageUser('app', 1000, 0o755),
     config: {
       user: '1000:1000',
       entrypoint: ['/bin/sh'],

@@ -20,22 +20,24 @@ cli_as() { # cli_as PORT USER HOST PASS ARGS...
   REDISCLI_AUTH="$pass" timeout 3 "$CLI_BIN" --no-auth-warning ${user:+--user "$user"} -h "$host" -p "$port" "$@" 2>&1
 }
 
-# PING with PASS: 0 PONG, 1 refused, 2 no answer.
+# PING with PASS: 0 PONG, 1 refused, 2 no answer, 3 no such pod (its name does not resolve).
 answers() { # answers PORT USER HOST PASS
   case "$(cli_as "$1" "$2" "$3" "$4" PING)" in
     *PONG*) return 0 ;;
+    *"Name or service not known"* | *"Name does not resolve"*) return 3 ;;
     *"Could not connect"* | "") return 2 ;;
     *) return 1 ;;
   esac
 }
 
-# The password a member accepts among those the release has or will have. Exit 2: no answer within 15 s (a pod that
-# is gone, or a NetworkPolicy that does not admit this new pod yet); 1: it refuses them all.
+# The password a member accepts among those the release has or will have. Exit 2: no such pod, or no answer within
+# 15 s (a pod that is down, or a NetworkPolicy that does not admit this new pod yet); 1: it refuses them all.
 accepted() { # accepted PORT USER HOST
   tries=0
   while :; do
     answers "$1" "$2" "$3" "$NEXT"
     rc=$?
+    [ "$rc" -ne 3 ] || return 2
     [ "$rc" -eq 2 ] || break
     tries=$((tries + 1))
     [ "$tries" -lt 15 ] || return 2
