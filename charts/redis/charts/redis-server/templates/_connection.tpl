@@ -10,6 +10,10 @@ metadata:
   name: {{ include "rc.connectionSecret" $ctx }}
   labels:
     {{- include "rc.labels" (dict "ctx" $ctx "component" "server") | nindent 4 }}
+  {{- if .keep }}
+  annotations:
+    helm.sh/resource-policy: keep
+  {{- end }}
 type: Opaque
 stringData:
   redis-url: {{ printf "redis://%s%s:%d" $auth $host (int $ctx.Values.global.topology.redisPort) | quote }}
