@@ -15,6 +15,8 @@ const PATHS: WritePath[] = ['sentinel-service', 'master-service'];
 // Quotes, a backslash, `#` and `$`: the rotation carries them through config files, redis-cli and URLs.
 const ROTATE_FROM = 'rotate "from" $one #1';
 const ROTATE_TO = 'rotate\\to #2 $two';
+/** ha-production as the profile ships it: no password in values, so the chart generates one. */
+const GENERATED_PASSWORD = { ...HA_ONLY, global: { auth: { password: '' } } };
 const SCALABLE = { ...HA_ONLY, server: { podAntiAffinity: 'soft' }, sentinel: { podAntiAffinity: 'soft' } };
 
 /** What one sentinel knows: the hosts it lists as replicas (those it could promote apart) and as sentinels. */
@@ -213,13 +215,18 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    name: `chart upgrade from the last release (${lastRelease()?.version ?? 'none recorded'}) to this checkout: nothing acknowledged lost, no write through Sentinel fails`,
+    name: `chart upgrade from the last release (${lastRelease()?.version ?? 'none recorded'}) to this checkout, with a generated password: nothing acknowledged lost, no write through Sentinel fails, the password and the connection Secret stay`,
     profile: 'ha-production',
-    values: HA_ONLY,
+    values: GENERATED_PASSWORD,
     chartDir: () => releasedChart().chartDir,
     timeoutMs: 360_000,
     async run(release, cluster) {
-      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, HA_ONLY));
+      const before = await password(release);
+      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, GENERATED_PASSWORD));
+      // The release rendered its connection Secret itself; this chart writes it from a hook and keeps it.
+      expect(await password(upgraded), 'the generated password after the upgrade').to.equal(before);
+      const url = (await upgraded.secret(connectionSecretName(upgraded)))['redis-url']!;
+      expect(decodeURIComponent(new URL(url).password), 'the connection Secret\'s REDIS_URL after the upgrade').to.equal(before);
       const forced = await forcedFailovers(upgraded);
       report('upgrade-chart', { ...figures(byPath), forcedFailovers: forced });
       expect(forced, 'a master stopped without handing over (a sentinel saw it objectively down)').to.equal(0);

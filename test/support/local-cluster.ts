@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { deepMerge } from '../../generator/profiles/merge.ts';
 import { localImageValues } from '../../cluster/local/chart-images.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
@@ -51,10 +51,19 @@ export async function kubectl(args: readonly string[], input?: string): Promise<
  */
 export async function localKubeCluster(): Promise<KubeCluster> {
   const running = await localCluster();
-  const imagesValues = await localValuesFile();
+  // The scenarios set the password, as most operators do (or existingSecret): each install then skips the hook Job
+  // that generates one. That path is proven on its own: the GitOps sync test, `ct install` of every profile, the
+  // profile test, `redis-charts up`, and the chart upgrade scenario, which clears this password.
+  const values = deepMerge(await localValues(), { global: { auth: { password: SCENARIO_PASSWORD } } });
+  const files = new Map<string, string>();
+  // An older chart (the last release) gets only the keys its values know: its schema refuses newer ones.
+  const valuesFiles = (chartDir: string) => {
+    if (!files.has(chartDir)) files.set(chartDir, writeValues(knownTo(values, parse(readFileSync(join(chartDir, 'values.yaml'), 'utf8')))));
+    return [files.get(chartDir)!];
+  };
   const name = running.layout.name;
   return new KubeCluster({
-    kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles: [imagesValues], directAccess: true, timeoutMs: 300_000,
+    kubeconfig: running.kubeconfig, context: running.contextName, valuesFiles, directAccess: true, timeoutMs: 300_000,
     nodeFaults: {
       failNode: (node) => failNode(name, node), restoreNode: (node) => restoreNode(name, node),
       killContainer: (node, id) => killContainer(name, node, id),
@@ -63,15 +72,34 @@ export async function localKubeCluster(): Promise<KubeCluster> {
   });
 }
 
+/** The password of the scenarios' releases (`global.auth.password`); a scenario that needs another sets its own. */
+export const SCENARIO_PASSWORD = 'scenario-password';
+
 /**
- * A values file that points the umbrella chart at the locally built images and admits the test process (the host's
- * address on the cluster bridge, and the nodes' addresses, which Service traffic from the host arrives from: kube-proxy
+ * Values that point the umbrella chart at the locally built images and admit the test process (the host's address on
+ * the cluster bridge, and the nodes' addresses, which Service traffic from the host arrives from: kube-proxy
  * masquerades what does not come from a pod), as an operator admits a bastion network.
  */
-export async function localValuesFile(): Promise<string> {
+async function localValues(): Promise<unknown> {
   const running = await localCluster();
-  const file = join(mkdtempSync(join(tmpdir(), 'redis-charts-local-values-')), 'local-images.yaml');
   const harness = { global: { networkPolicy: { allowedCIDRs: [running.layout.nodeCidr] } } };
-  writeFileSync(file, stringify(deepMerge(localImageValues(await buildImages({ outDir: imagesDir() })), harness)));
+  return deepMerge(localImageValues(await buildImages({ outDir: imagesDir() })), harness);
+}
+
+function writeValues(values: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'redis-charts-local-values-')), 'local-images.yaml');
+  writeFileSync(file, stringify(values));
   return file;
+}
+
+/** The part of `values` whose keys a chart's default values (`known`) have, at every depth of nested maps. */
+function knownTo(values: unknown, known: unknown): unknown {
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isMap(values) || !isMap(known)) return values;
+  return Object.fromEntries(Object.entries(values).filter(([k]) => k in known).map(([k, v]) => [k, knownTo(v, known[k])]));
+}
+
+/** The local values as a file, for `helm` run by hand (this checkout's chart). */
+export async function localValuesFile(): Promise<string> {
+  return writeValues(await localValues());
 }

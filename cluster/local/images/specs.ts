@@ -109,10 +109,10 @@ const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 // Commands the chart scripts (charts/*/files/*.sh, the templates' command/args and probes) call, besides shell
-// builtins and the engine binaries: awk cat chmod cp cut date grep gunzip gzip head ls mkdir mv rm sed sha1sum
+// builtins and the engine binaries: awk cat chmod cp cut date grep gunzip gzip head ls mkdir mv od rm sed sha1sum
 // sha256sum sleep sort tail timeout tr uniq wc. The rest is what a person debugging a pod reaches for.
 export const SCRIPT_APPLETS = [
-  'awk', 'cat', 'chmod', 'cp', 'cut', 'date', 'grep', 'gunzip', 'gzip', 'head', 'ls', 'mkdir', 'mv', 'rm', 'sed',
+  'awk', 'cat', 'chmod', 'cp', 'cut', 'date', 'grep', 'gunzip', 'gzip', 'head', 'ls', 'mkdir', 'mv', 'od', 'rm', 'sed',
   'sh', 'sha1sum', 'sha256sum', 'sleep', 'sort', 'tail', 'timeout', 'tr', 'uniq', 'wc',
 ] as const;
 
@@ -120,7 +120,7 @@ export const BUSYBOX_APPLETS = [
   ...SCRIPT_APPLETS,
   '[', '[[', 'ash', 'basename', 'chgrp', 'chown', 'cmp', 'df', 'diff', 'dirname', 'du', 'echo', 'egrep', 'env',
   'expr', 'false', 'fgrep', 'find', 'free', 'hostname', 'id', 'kill', 'less', 'ln', 'md5sum', 'mktemp', 'nc',
-  'nproc', 'nslookup', 'od', 'printf', 'ps', 'pwd', 'readlink', 'realpath', 'rmdir', 'seq', 'stat', 'tac', 'tar',
+  'nproc', 'nslookup', 'printf', 'ps', 'pwd', 'readlink', 'realpath', 'rmdir', 'seq', 'stat', 'tac', 'tar',
   'tee', 'test', 'top', 'touch', 'true', 'uname', 'usleep', 'vi', 'which', 'whoami', 'xargs', 'yes', 'zcat',
 ] as const;
 

@@ -20,8 +20,11 @@ export interface KubeClusterOptions {
   context?: string;
   /** A kubeconfig file instead of the default ($KUBECONFIG, ~/.kube/config). */
   kubeconfig?: string;
-  /** Values files every install gets after the profile, e.g. the image overrides of a registry mirror. */
-  valuesFiles?: string[];
+  /**
+   * Values files every install gets after the profile, e.g. the image overrides of a registry mirror; a function of the
+   * chart directory where the values differ by chart version (an older chart's schema refuses newer keys).
+   */
+  valuesFiles?: string[] | ((chartDir: string) => string[]);
   /** Pod and Service addresses are reachable from this machine (the local cluster): no port-forwards. */
   directAccess?: boolean;
   /** Node failures by real mechanisms, where the cluster offers them (the local cluster). */
@@ -74,9 +77,11 @@ export class KubeCluster implements Cluster {
     try {
       const overrides = path.join(dir, 'overrides.yaml');
       fs.writeFileSync(overrides, stringify(o.values ?? {}));
-      const valuesArgs = [...o.valuesFiles, ...(this.o.valuesFiles ?? []), overrides].flatMap((f) => ['-f', f]);
+      const chartDir = o.chartDir ?? this.chartDir;
+      const harness = typeof this.o.valuesFiles === 'function' ? this.o.valuesFiles(chartDir) : this.o.valuesFiles ?? [];
+      const valuesArgs = [...o.valuesFiles, ...harness, overrides].flatMap((f) => ['-f', f]);
       const upgrade = (signal?: AbortSignal) => this.helm([
-        'upgrade', '--install', o.release, o.chartDir ?? this.chartDir, ...valuesArgs,
+        'upgrade', '--install', o.release, chartDir, ...valuesArgs,
         ...(o.wait === false ? [] : ['--wait', '--timeout', `${Math.ceil(timeoutMs / 1000)}s`]),
       ], namespace, { signal });
       // A pod that will not start fails the install at once, not at the end of helm's timeout.
@@ -90,7 +95,7 @@ export class KubeCluster implements Cluster {
       }
       // A dry run renders locally what the cluster would report, so the plan shows the waits for each workload.
       manifestYaml = this.runner.dryRun
-        ? (await this.helm(['template', o.release, o.chartDir ?? this.chartDir, ...valuesArgs], namespace, { local: true })).stdout
+        ? (await this.helm(['template', o.release, chartDir, ...valuesArgs], namespace, { local: true })).stdout
         : (await this.helm(['get', 'manifest', o.release], namespace)).stdout;
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -13,8 +13,9 @@ NEXT="$(cat /etc/redis-auth-next/password)"
 NEXT_PREVIOUS=""
 [ ! -f /etc/redis-auth-next/previous-password ] || NEXT_PREVIOUS="$(cat /etc/redis-auth-next/previous-password)"
 
-# One command as USER (empty: default) on HOST:PORT with PASS; prints the reply, errors included.
-cli_as() { # cli_as PORT USER HOST PASS ARGS...
+# One command as USER (empty: default) on HOST:PORT with PASS; prints the reply, errors included. The command is read
+# from standard input when no ARGS are given, so a password in it never shows in a process list.
+cli_as() { # cli_as PORT USER HOST PASS [ARGS...]
   port=$1 user=$2 host=$3 pass=$4
   shift 4
   REDISCLI_AUTH="$pass" timeout 3 "$CLI_BIN" --no-auth-warning ${user:+--user "$user"} -h "$host" -p "$port" "$@" 2>&1
@@ -52,11 +53,11 @@ accepted() { # accepted PORT USER HOST
 
 # Sets USER's passwords to exactly the next ones on one member.
 set_passwords() { # set_passwords PORT USER HOST PASS ACL_USER
-  if [ -n "$NEXT_PREVIOUS" ]; then
-    cli_as "$1" "$2" "$3" "$4" ACL SETUSER "$5" resetpass ">${NEXT}" ">${NEXT_PREVIOUS}"
-  else
-    cli_as "$1" "$2" "$3" "$4" ACL SETUSER "$5" resetpass ">${NEXT}"
-  fi
+  {
+    printf 'ACL SETUSER %s resetpass %s' "$5" "$(conf_quote ">${NEXT}")"
+    [ -z "$NEXT_PREVIOUS" ] || printf ' %s' "$(conf_quote ">${NEXT_PREVIOUS}")"
+    printf '\n'
+  } | cli_as "$1" "$2" "$3" "$4"
 }
 
 failed=""
@@ -91,12 +92,13 @@ fi
 
 # 2. The links authenticate with the password: replicas to their master, sentinels to the data nodes and to each other.
 for host in $answered_data; do
-  [ "$(cli_as "$REDIS_PORT" admin "$host" "$NEXT" CONFIG SET masterauth "$NEXT")" = "OK" ] || failed="$failed ${host%%.*}"
+  reply="$(printf 'CONFIG SET masterauth %s\n' "$(conf_quote "$NEXT")" | cli_as "$REDIS_PORT" admin "$host" "$NEXT")"
+  [ "$reply" = "OK" ] || failed="$failed ${host%%.*}"
 done
 for host in $answered_sentinels; do
-  a="$(cli_as "$SENTINEL_PORT" "" "$host" "$NEXT" SENTINEL SET "$MASTER_SET" auth-pass "$NEXT")"
-  b="$(cli_as "$SENTINEL_PORT" "" "$host" "$NEXT" SENTINEL CONFIG SET sentinel-pass "$NEXT")"
-  [ "$a$b" = "OKOK" ] || failed="$failed ${host%%.*}"
+  reply="$(printf 'SENTINEL SET %s auth-pass %s\nSENTINEL CONFIG SET sentinel-pass %s\n' "$MASTER_SET" "$(conf_quote "$NEXT")" "$(conf_quote "$NEXT")" \
+    | cli_as "$SENTINEL_PORT" "" "$host" "$NEXT" | tr -d '\r' | tr '\n' ' ')"
+  [ "$reply" = "OK OK " ] || failed="$failed ${host%%.*}"
 done
 if [ -n "$failed" ]; then
   log "these members did not take the new password for their links:${failed}"
