@@ -21,9 +21,11 @@ function dataStatefulSet(release: Release): Record<string, any> {
  */
 export function authSecretRef(release: Release): { name: string; key: string } {
   const volume = (dataStatefulSet(release).spec.template.spec.volumes ?? []).find((v: { name: string }) => v.name === 'auth');
-  const source = volume?.projected?.sources?.[0]?.secret;
-  if (!source) throw new Error('the data pods mount no password Secret');
-  return { name: source.name, key: source.items[0].key };
+  // A projected volume since 0.3.0 (the previous password is optional there); a secret volume before.
+  const projected = volume?.projected?.sources?.[0]?.secret;
+  if (projected) return { name: projected.name, key: projected.items[0].key };
+  if (volume?.secret) return { name: volume.secret.secretName, key: volume.secret.items[0].key };
+  throw new Error('the data pods mount no password Secret');
 }
 
 /** The connection Secret apps mount (the default name: the data StatefulSet's name + `-connection`). */
