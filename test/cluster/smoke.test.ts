@@ -64,7 +64,12 @@ describe('local cluster: real Kubernetes on this machine', function () {
       return c && c.restartCount >= 1 ? c : undefined;
     });
     expect(status.lastState.terminated.exitCode).to.equal(3);
-    expect(await kubectl(['logs', '-n', ns, 'crasher', '--previous'])).to.include('started');
+    // Right after the restart the kubelet may still be switching containers ("unable to retrieve container logs"): ask again.
+    const previous = await waitFor('the previous container\'s log', 30_000, async () => {
+      const log = await kubectl(['logs', '-n', ns, 'crasher', '--previous']).catch((e: Error) => e.message);
+      return /unable to retrieve container logs/.test(log) ? undefined : log;
+    });
+    expect(previous).to.include('started');
   });
 
   it('routes ClusterIP and headless Services and resolves their DNS names', async () => {
