@@ -99,6 +99,18 @@ function expectNoLossNoSentinelFailure(byPath: Map<WritePath, PathResult>): void
   expect(sentinel.failed, `failed writes through Sentinel: ${sentinel.errors.slice(0, 5).join(' | ')}`).to.equal(0);
 }
 
+/**
+ * What a rolling upgrade must keep, reported under `name` first: no master stopped without handing over (no sentinel
+ * saw it objectively down), nothing acknowledged lost, no write through Sentinel failed, one master afterwards.
+ */
+async function expectLosslessRoll(name: string, upgraded: Release, byPath: Map<WritePath, PathResult>): Promise<void> {
+  const forced = await forcedFailovers(upgraded);
+  report(name, { ...figures(byPath), forcedFailovers: forced });
+  expect(forced, 'a master stopped without handing over (a sentinel saw it objectively down)').to.equal(0);
+  expectNoLossNoSentinelFailure(byPath);
+  expect((await waitForSingleMaster(upgraded, { sentinels: 3 })).masters).to.have.length(1);
+}
+
 /** Data pods and sentinels with the port each listens on. */
 async function members(release: Release): Promise<{ name: string; port: number; uid: string }[]> {
   return [
@@ -158,16 +170,11 @@ export const scenarios: Scenario[] = [
       const changed = { ...HA_ONLY, server: { config: { maxmemory: '2gb' }, resources: { limits: { memory: '3Gi' } } } };
       const before = new Map((await dataPods(release)).map((p) => [p.name, p.uid]));
       const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, changed));
-      const after = await dataPods(upgraded);
-      const forced = await forcedFailovers(upgraded);
-      report('upgrade-values', { ...figures(byPath), forcedFailovers: forced });
-      for (const p of after) {
+      await expectLosslessRoll('upgrade-values', upgraded, byPath);
+      for (const p of await dataPods(upgraded)) {
         expect(p.uid, `${p.name} was re-created`).to.not.equal(before.get(p.name));
         expect(await ask(upgraded, p.name, REDIS_PORT, 'CONFIG', 'GET', 'maxmemory'), p.name).to.deep.equal(['maxmemory', String(2 * 1024 ** 3)]);
       }
-      expect(forced, 'a master stopped without handing over (a sentinel saw it objectively down)').to.equal(0);
-      expectNoLossNoSentinelFailure(byPath);
-      expect((await waitForSingleMaster(upgraded, { sentinels: 3 })).masters).to.have.length(1);
     },
   },
   {
@@ -177,15 +184,10 @@ export const scenarios: Scenario[] = [
     timeoutMs: 360_000,
     async run(release, cluster) {
       const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, { ...HA_ONLY, global: { engine: 'valkey' } }));
-      const forced = await forcedFailovers(upgraded);
-      report('engine-switch', { ...figures(byPath), forcedFailovers: forced });
-      for (const p of [...await dataPods(upgraded), ...await sentinelPods(upgraded)]) {
-        const port = p.labels['app.kubernetes.io/component'] === 'sentinel' ? SENTINEL_PORT : REDIS_PORT;
-        expect(String(await ask(upgraded, p.name, port, 'INFO', 'server')), `${p.name} runs valkey`).to.match(/valkey_version:8\./);
+      await expectLosslessRoll('engine-switch', upgraded, byPath);
+      for (const m of await members(upgraded)) {
+        expect(String(await ask(upgraded, m.name, m.port, 'INFO', 'server')), `${m.name} runs valkey`).to.match(/valkey_version:8\./);
       }
-      expect(forced, 'a master stopped without handing over (a sentinel saw it objectively down)').to.equal(0);
-      expectNoLossNoSentinelFailure(byPath);
-      expect((await waitForSingleMaster(upgraded, { sentinels: 3 })).masters).to.have.length(1);
     },
   },
   {
@@ -223,15 +225,11 @@ export const scenarios: Scenario[] = [
     async run(release, cluster) {
       const before = await password(release);
       const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, GENERATED_PASSWORD));
+      await expectLosslessRoll('upgrade-chart', upgraded, byPath);
       // The release rendered its connection Secret itself; this chart writes it from a hook and keeps it.
       expect(await password(upgraded), 'the generated password after the upgrade').to.equal(before);
       const url = (await upgraded.secret(connectionSecretName(upgraded)))['redis-url']!;
       expect(decodeURIComponent(new URL(url).password), 'the connection Secret\'s REDIS_URL after the upgrade').to.equal(before);
-      const forced = await forcedFailovers(upgraded);
-      report('upgrade-chart', { ...figures(byPath), forcedFailovers: forced });
-      expect(forced, 'a master stopped without handing over (a sentinel saw it objectively down)').to.equal(0);
-      expectNoLossNoSentinelFailure(byPath);
-      expect((await waitForSingleMaster(upgraded, { sentinels: 3 })).masters).to.have.length(1);
     },
   },
   {
