@@ -21,6 +21,8 @@ export interface PodStartFailure {
 
 const IMAGE_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName']);
 const CONFIG_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+/** Waiting messages the kubelet retries by itself: its cache of a Secret or ConfigMap was not filled in time (a busy API server). */
+const RETRIED_BY_KUBELET = /failed to sync (secret|configmap) cache/;
 /** The restarts after which a failing init container is not a one-off: a first failure can be a peer not yet up. */
 const INIT_RESTARTS = 2;
 
@@ -39,7 +41,8 @@ export function podStartFailure(pod: k8s.V1Pod): PodStartFailure | undefined {
     if (waiting?.reason === 'CrashLoopBackOff') {
       return { ...base, reason: waiting.reason, ...ran(last), previousLog: true };
     }
-    if (waiting?.reason && (IMAGE_REASONS.has(waiting.reason) || CONFIG_REASONS.has(waiting.reason))) {
+    const configError = waiting?.reason && CONFIG_REASONS.has(waiting.reason) && !RETRIED_BY_KUBELET.test(waiting.message ?? '');
+    if (waiting?.reason && (IMAGE_REASONS.has(waiting.reason) || configError)) {
       return { ...base, reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}), previousLog: false };
     }
     const done = s.state?.terminated;

@@ -32,6 +32,11 @@ describe('pod start failures: a pod that will not start, from its status', () =>
       });
     }
 
+    it('not a kubelet whose Secret cache was not filled in time: it retries by itself', () => {
+      const message = 'failed to sync secret cache: timed out waiting for the condition';
+      expect(podStartFailure(pod({ init: initDone, redis: waiting('CreateContainerConfigError', message) }))).to.equal(undefined);
+    });
+
     it('an init container in CrashLoopBackOff, before the main containers', () => {
       const f = podStartFailure(pod({ init: { ...waiting('CrashLoopBackOff'), lastState: crashed(2), restartCount: 2 }, redis: waiting('PodInitializing') }));
       expect(f).to.deep.include({ container: 'restore', init: true, reason: 'CrashLoopBackOff', exitCode: 2 });
