@@ -257,7 +257,12 @@ export const scenarios: Scenario[] = [
       // The links moved too: a failover (replicas re-authenticate to a new master, sentinels to everyone) settles.
       const { master } = await waitForSingleMaster(rotated, { sentinels: 3 });
       expect(await ask(rotated, (await sentinelPods(rotated))[0]!.name, SENTINEL_PORT, 'SENTINEL', 'FAILOVER', MASTER_SET)).to.equal('OK');
-      const after = await waitForSingleMaster(rotated, { sentinels: 3, timeoutMs: 90_000 });
+      // FAILOVER answers before the switch: wait (60 s at most) for the settled topology to name another master.
+      let after = await waitForSingleMaster(rotated, { sentinels: 3, timeoutMs: 90_000 });
+      for (const deadline = Date.now() + 60_000; after.master === master && Date.now() < deadline;) {
+        await sleep(500);
+        after = await waitForSingleMaster(rotated, { sentinels: 3, timeoutMs: 90_000 });
+      }
       expect(after.master, 'a new master after SENTINEL FAILOVER').to.not.equal(master);
       report('password-rotation', { ...figures(start, 'rotate.'), ...figures(finish, 'retire.') });
       expect(authErrors(start).concat(authErrors(finish)), 'authentication errors seen by the writers').to.deep.equal([]);
