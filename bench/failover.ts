@@ -12,10 +12,12 @@ import { ask, podClient, sentinelClient, sentinelPods, waitForSingleMaster, REDI
 import type { Release } from '../generator/cluster/types.ts';
 import { sleep } from '../test/support/ack-writer.ts';
 import { summarize } from './stats.ts';
+import { describeElection, electionsSince } from '../test/support/sentinel-elections.ts';
 
 const kills = Number(process.argv[2] ?? 30);
 const rtos: number[] = [];
 let lost = 0;
+let splits = 0;
 await withLocalCluster(async (cluster) => {
   const release = await cluster.install({ release: 'rto', valuesFiles: [profileFile('ha-production')], values: HA_ONLY });
   for (let i = 1; i <= kills; i++) {
@@ -25,6 +27,7 @@ await withLocalCluster(async (cluster) => {
     const writer = new AckWriter(client, `rto${i}`).start();
     try {
       await writer.waitForAcks(100);
+      const failedAt = Date.now();
       const { rtoMs, oldMaster } = await killMasterAndMeasure(release, writer);
       await writer.waitForAcks(100);
       await writer.stop();
@@ -33,14 +36,16 @@ await withLocalCluster(async (cluster) => {
       const missing = await missingAcked(reader, writer.prefix, writer.acked).finally(() => reader.disconnect());
       lost += missing.length;
       rtos.push(rtoMs);
-      console.log(`kill ${i}: ${oldMaster} -> ${topology.master}, RTO ${rtoMs} ms, acknowledged writes missing: ${missing.length}`);
+      const election = await electionsSince(release, failedAt);
+      if (election.epochs.some((e) => !e.elected)) splits++;
+      console.log(`kill ${i}: ${oldMaster} -> ${topology.master}, RTO ${rtoMs} ms, acknowledged writes missing: ${missing.length}; ${describeElection(election)}`);
       await release.waitPodReady(oldMaster, 120_000);
     } finally {
       await writer.stop();
       close();
     }
   }
-  console.log(`\nRTO over ${rtos.length} kills (down-after 5000 ms): ${summarize(rtos)}; acknowledged writes lost: ${lost}`);
+  console.log(`\nRTO over ${rtos.length} kills (down-after 5000 ms): ${summarize(rtos)}; acknowledged writes lost: ${lost}; elections without a leader (split votes): ${splits}`);
 });
 
 /**

@@ -4,13 +4,16 @@
  */
 import type { KubeCluster } from '../generator/cluster/kube/index.ts';
 import { localKubeCluster, stopLocalCluster } from '../test/support/local-cluster.ts';
+import { useRunTempDir } from '../test/support/run-temp-dir.ts';
 
 export async function withLocalCluster(body: (cluster: KubeCluster) => Promise<void>): Promise<void> {
+  const removeRunTempDir = useRunTempDir();
   const cluster = await localKubeCluster();
   try {
     await body(cluster);
   } finally {
     await cluster.destroy();
     await stopLocalCluster();
+    removeRunTempDir();
   }
 }

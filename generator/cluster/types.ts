@@ -72,6 +72,17 @@ export interface DeletePodOptions {
   holdDownMs?: number;
 }
 
+/** A container as its pod specifies it: what the node runs, before any shell expands it. */
+export interface ContainerSpec {
+  pod: string;
+  podUid: string;
+  container: string;
+  /** command + args. */
+  argv: string[];
+  /** Environment values given literally (not from a Secret or ConfigMap reference). */
+  env: Record<string, string>;
+}
+
 export interface Release {
   readonly name: string;
   readonly namespace: string;
@@ -113,6 +124,10 @@ export interface Release {
   waitPodDone(name: string, timeoutMs?: number): Promise<PodDone>;
   /** The names of the PersistentVolumeClaims in the release's namespace. */
   claims(): Promise<string[]>;
+  /** Every ConfigMap in the release's namespace, with its data. */
+  configMaps(): Promise<Array<{ name: string; data: Record<string, string> }>>;
+  /** Every container (init containers included) of the release's live pods, as specified. */
+  containerSpecs(): Promise<ContainerSpec[]>;
   uninstall(opts?: UninstallOptions): Promise<void>;
 }
 

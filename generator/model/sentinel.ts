@@ -5,7 +5,7 @@ export const sentinelModel: Group = group('Redis Sentinel: watches the data node
   enabled: enabledField(true, 'Sentinel when global.topology.sentinels > 0'),
   quorum: int(2, 'Sentinels that must agree the master is down. Must be a majority of the sentinels.', { constraints: { minimum: 1 } }),
   downAfterMilliseconds: int(5000, 'Milliseconds without a valid reply before a master counts as down. Lower fails over faster but risks failovers on short stalls (fork, slow disk).', { constraints: { minimum: 100 } }),
-  failoverTimeout: int(10000, 'Failover timeout in milliseconds.', { constraints: { minimum: 1000 } }),
+  failoverTimeout: int(10000, 'Failover timeout in milliseconds: how long a promotion may take, and half the wait before a sentinel tries again after a failover attempt that elected no leader (a split vote) or failed.', { constraints: { minimum: 1000 } }),
   infoPeriodMilliseconds: int(1000, 'How often each sentinel reads the master\'s and replicas\' INFO (Sentinel\'s own default is 10000). A replica that joins or re-points is known, and can be promoted, within this time; set at runtime with SENTINEL DEBUG info-period.', { constraints: { minimum: 100, maximum: 10000 } }),
   parallelSyncs: int(1, 'Replicas re-synced with the new master at the same time.', { constraints: { minimum: 1 } }),
   resources: resourcesModel({ cpu: '50m', memory: '64Mi' }, { memory: '128Mi' }),

@@ -9,9 +9,9 @@ import type { ClientName } from '../support/client-programs.ts';
 import { podClient, waitForSingleMaster } from '../support/ha.ts';
 import { clientRtoMs, type WriterResult } from '../support/writer-result.ts';
 import { HA_ONLY } from './ha.ts';
-import type { Scenario } from './scenario.ts';
+import { profileSentinelTimings, type Scenario } from './scenario.ts';
 
-const DOWN_AFTER_MS = 5000;
+const DOWN_AFTER_MS = profileSentinelTimings('ha-production').downAfterMs;
 /** Long enough for every pod to start, the failover and a stretch of writes on the new master. */
 const DURATION_MS = 32_000;
 const CLIENTS: { client: ClientName; mode: ClientMode }[] = [

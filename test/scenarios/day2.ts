@@ -7,6 +7,7 @@ import { releasedChart } from '../support/released-chart.ts';
 import { withWriters, type PathResult, type WritePath } from '../support/write-paths.ts';
 import { HA_ONLY } from './ha.ts';
 import { rejection } from '../support/rejection.ts';
+import { registerSecret } from '../support/secret-leaks.ts';
 import { report } from './report.ts';
 import { profileFile, type Scenario } from './scenario.ts';
 
@@ -15,6 +16,8 @@ const PATHS: WritePath[] = ['sentinel-service', 'master-service'];
 // Quotes, a backslash, `#` and `$`: the rotation carries them through config files, redis-cli and URLs.
 const ROTATE_FROM = 'rotate "from" $one #1';
 const ROTATE_TO = 'rotate\\to #2 $two';
+registerSecret(ROTATE_FROM);
+registerSecret(ROTATE_TO);
 /** ha-production as the profile ships it: no password in values, so the chart generates one. */
 const GENERATED_PASSWORD = { ...HA_ONLY, global: { auth: { password: '' } } };
 const SCALABLE = { ...HA_ONLY, server: { podAntiAffinity: 'soft' }, sentinel: { podAntiAffinity: 'soft' } };

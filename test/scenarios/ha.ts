@@ -4,9 +4,12 @@ import { AckWriter, missingAcked, sleep, type WriterStats } from '../support/ack
 import { withWriters } from '../support/write-paths.ts';
 import { ask, dataPods, podClient, REDIS_PORT, role, sentinelClient, sentinelPods, sentinelViews, SENTINEL_PORT, waitForSingleMaster, MASTER_SET } from '../support/ha.ts';
 import { report } from './report.ts';
+import { describeElection, electionsSince, failoverBoundMs } from '../support/sentinel-elections.ts';
+import { profileSentinelTimings } from './scenario.ts';
 import type { Scenario } from './scenario.ts';
 
-const DOWN_AFTER_MS = 5000;
+const TIMINGS = profileSentinelTimings('ha-production');
+const DOWN_AFTER_MS = TIMINGS.downAfterMs;
 /** A killed master stays away longer than down-after, as when its node fails, so a failover must happen. */
 const NODE_FAILURE = { graceful: false, holdDownMs: DOWN_AFTER_MS + 10_000 } as const;
 /** The HA profile's data nodes, sentinels and master proxy; metrics, alerts and backups are proven elsewhere. */
@@ -23,7 +26,7 @@ async function masterPod(release: Release): Promise<string> {
 }
 
 /** Kill the master with SIGKILL; returns RTO in ms (kill to first acknowledged write on the new master). */
-export async function killMasterAndMeasure(release: Release, writer: AckWriter): Promise<{ rtoMs: number; oldMaster: string }> {
+export async function killMasterAndMeasure(release: Release, writer: AckWriter): Promise<{ rtoMs: number; oldMaster: string; killedAt: number }> {
   const oldMaster = await masterPod(release);
   const killedAt = Date.now();
   await release.deletePod(oldMaster, NODE_FAILURE);
@@ -32,7 +35,7 @@ export async function killMasterAndMeasure(release: Release, writer: AckWriter):
   const deadline = killedAt + 60_000;
   while (Date.now() < deadline) {
     const ack = writer.firstAckSentAfter(goneAt);
-    if (ack !== undefined && (await masterAfter(release, oldMaster))) return { rtoMs: ack - killedAt, oldMaster };
+    if (ack !== undefined && (await masterAfter(release, oldMaster))) return { rtoMs: ack - killedAt, oldMaster, killedAt };
     await sleep(50);
   }
   throw new Error(`no acknowledged write within 60 s of killing the master\n${await sentinelLogs(release)}`);
@@ -75,8 +78,11 @@ const haScenarios: Scenario[] = [
     timeoutMs: 180_000,
     async run(release) {
       const { result, stats, missing } = await withWriter(release, (w) => killMasterAndMeasure(release, w));
-      report('kill', { rtoMs: result.rtoMs, acknowledged: stats.acknowledged, failed: stats.failed, missing: missing.length });
-      expect(result.rtoMs, `RTO (writer errors: ${stats.errors.join(' | ')})\n${result.rtoMs > DOWN_AFTER_MS + 5000 ? await sentinelLogs(release) : ''}`).to.be.at.most(DOWN_AFTER_MS + 5000);
+      const election = await electionsSince(release, result.killedAt);
+      const { boundMs, split } = failoverBoundMs(TIMINGS, election);
+      report('kill', { rtoMs: result.rtoMs, election: describeElection(election), acknowledged: stats.acknowledged, failed: stats.failed, missing: missing.length });
+      const why = result.rtoMs > boundMs ? `\n${describeElection(election)}\n${await sentinelLogs(release)}` : '';
+      expect(result.rtoMs, `RTO${split ? ' after a split election' : ''} (writer errors: ${stats.errors.join(' | ')})${why}`).to.be.at.most(boundMs);
       expect(missing, 'acknowledged writes missing on the new master').to.deep.equal([]);
       await release.waitPodReady(result.oldMaster, 60_000);
       const topology = await waitForSingleMaster(release, { sentinels: 3 });
@@ -102,9 +108,11 @@ const haScenarios: Scenario[] = [
       await waitForSingleMasterExcluding(release, master!);
       const newMasterAfterMs = Date.now() - failedAt;
       const topology = await waitForSingleMaster(release, { sentinels: 3, timeoutMs: 90_000 });
-      report('fail-right-after-install', { oldMaster: master!, newMaster: topology.master, newMasterAfterMs });
+      const election = await electionsSince(release, failedAt);
+      const { boundMs, split } = failoverBoundMs(TIMINGS, election);
+      report('fail-right-after-install', { oldMaster: master!, newMaster: topology.master, newMasterAfterMs, election: describeElection(election) });
       expect(topology.master).to.not.equal(master);
-      expect(newMasterAfterMs, 'a new master (ms after the failure)').to.be.at.most(DOWN_AFTER_MS + 5000);
+      expect(newMasterAfterMs, `a new master (ms after the failure${split ? ', the election split' : ''}): ${describeElection(election)}`).to.be.at.most(boundMs);
     },
   },
   {

@@ -1,9 +1,12 @@
 import type { Cluster, Release } from '../../generator/cluster/types.ts';
 import { profileFile, releaseName, type Scenario } from './scenario.ts';
+import { ArgvWatch, findSecretLeaks, registeredSecrets, type Leak } from '../support/secret-leaks.ts';
 
 /**
  * Registers one mocha test per scenario against a cluster. Each scenario gets a fresh release that is
- * uninstalled (volumes dropped) afterwards, also when it fails.
+ * uninstalled (volumes dropped) afterwards, also when it fails. After a scenario passed, no password and no private
+ * key may have shown anywhere it can leak (see secret-leaks.ts): in the processes' arguments while it ran, in its
+ * ConfigMaps, pod specs and pod logs at its end.
  */
 export function runScenarios(title: string, scenarios: Scenario[], cluster: () => Cluster): void {
   describe(title, function () {
@@ -11,6 +14,7 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
       it(s.name, async function () {
         this.timeout(s.timeoutMs ?? 120_000);
         let release: Release | undefined;
+        const watch = new ArgvWatch(registeredSecrets()).start(100);
         try {
           release = await cluster().install({
             release: releaseName(s.profile.replace(/[^a-z0-9]/g, '').slice(0, 8)),
@@ -18,13 +22,17 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
             values: s.values,
             ...(s.chartDir ? { chartDir: s.chartDir() } : {}),
           });
+          await watch.addSecretsOf(release);
           await s.run(release, cluster());
+          const leaks = [...watch.stop(), ...(await findSecretLeaks(release))];
+          if (leaks.length) throw new Error(`a secret where it can leak:\n${leaks.map((l: Leak) => `${l.what} in ${l.where}`).join('\n')}`);
         } catch (e) {
           // Printed at once: a long suite reports its failures only at the end, and the cluster state is gone by then.
           console.log(`      [scenario failed] ${s.name}: ${(e as Error).message.split('\n').slice(0, 40).join('\n        ')}`);
           if (release && s.diagnose) console.log(await s.diagnose(release).catch((d: Error) => `(no diagnosis: ${d.message})`));
           throw e;
         } finally {
+          watch.stop();
           // Each scenario's release has a namespace of its own: its pods may finish terminating during the next one.
           await release?.uninstall({ keepVolumes: false, wait: false });
         }

@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
+import { defaults } from '../../generator/model/dsl.ts';
+import { sentinelModel } from '../../generator/model/sentinel.ts';
+import type { SentinelTimings } from '../support/sentinel-elections.ts';
 import { PROFILES_DIR } from '../../generator/paths.ts';
 import type { Cluster, Release } from '../../generator/cluster/types.ts';
 
@@ -18,6 +23,14 @@ export interface Scenario {
 }
 
 export const profileFile = (name: string) => path.join(PROFILES_DIR, `${name}.yaml`);
+
+/** down-after and failover-timeout as a profile sets them (the chart's defaults where it does not). */
+export function profileSentinelTimings(name: string): SentinelTimings {
+  const sentinel = (parse(readFileSync(profileFile(name), 'utf8')) as { sentinel?: Record<string, unknown> }).sentinel ?? {};
+  const defaultsOf = defaults(sentinelModel) as Record<string, unknown>;
+  const ms = (key: string) => Number(sentinel[key] ?? defaultsOf[key]);
+  return { downAfterMs: ms('downAfterMilliseconds'), failoverTimeoutMs: ms('failoverTimeout') };
+}
 
 let counter = 0;
 /** A release name unique within this test process (two scenarios never share volumes). */

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { registerSecret } from './secret-leaks.ts';
 import { deepMerge } from '../../generator/profiles/merge.ts';
 import { localImageValues } from '../../cluster/local/chart-images.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
@@ -74,6 +75,7 @@ export async function localKubeCluster(): Promise<KubeCluster> {
 
 /** The password of the scenarios' releases (`global.auth.password`); a scenario that needs another sets its own. */
 export const SCENARIO_PASSWORD = 'scenario-password';
+registerSecret(SCENARIO_PASSWORD);
 
 /**
  * Values that point the umbrella chart at the locally built images and admit the test process (the host's address on

@@ -148,6 +148,11 @@ export class Kube {
     }, undefined);
   }
 
+  listConfigMaps(namespace: string): Promise<k8s.V1ConfigMap[]> {
+    return this.call(['get', 'configmaps', '-n', namespace, '-o', 'json'],
+      async () => (await this.core.listNamespacedConfigMap({ namespace })).items, []);
+  }
+
   listClaims(namespace: string): Promise<k8s.V1PersistentVolumeClaim[]> {
     return this.call(['get', 'pvc', '-n', namespace, '-o', 'json'],
       async () => (await this.core.listNamespacedPersistentVolumeClaim({ namespace })).items, []);

@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release, UninstallOptions } from '../types.ts';
+import type { ContainerSpec, DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release, UninstallOptions } from '../types.ts';
 import type { Kube, WorkloadKind } from './kube.ts';
 import { NetworkCuts } from './network-cut.ts';
 import type { CommandRunner } from './plan.ts';
@@ -347,6 +347,20 @@ export class KubeRelease implements Release {
 
   async claims(): Promise<string[]> {
     return (await this.kube.listClaims(this.namespace)).map((c) => c.metadata?.name ?? '');
+  }
+
+  async configMaps(): Promise<Array<{ name: string; data: Record<string, string> }>> {
+    return (await this.kube.listConfigMaps(this.namespace)).map((c) => ({ name: c.metadata?.name ?? '', data: { ...c.data } }));
+  }
+
+  async containerSpecs(): Promise<ContainerSpec[]> {
+    return (await this.livePods()).flatMap((p) => [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].map((c) => ({
+      pod: p.metadata?.name ?? '',
+      podUid: p.metadata?.uid ?? '',
+      container: c.name,
+      argv: [...(c.command ?? []), ...(c.args ?? [])],
+      env: Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!])),
+    })));
   }
 
   /** helm uninstall; unless volumes are kept, also the claims of the StatefulSets and the Secrets Helm keeps. */

@@ -97,7 +97,8 @@ promote_by_hand() {
       failover-timeout "$(sentinel_field "$fields" failover-timeout)" \
       parallel-syncs "$(sentinel_field "$fields" parallel-syncs)" >&2
     if [ -n "$PASSWORD" ]; then
-      sentinel_cli "$s" SENTINEL SET "$MASTER_SET" auth-user admin auth-pass "$PASSWORD" >&2
+      # On stdin, not in arguments: a process's arguments are readable by every process on the node.
+      printf 'SENTINEL SET %s auth-user admin auth-pass %s\n' "$MASTER_SET" "$(conf_quote "$PASSWORD")" | sentinel_cli "$s" >&2
     fi
   done
   echo "$successor"
