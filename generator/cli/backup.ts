@@ -4,6 +4,7 @@ import { chooseTarget } from './target.ts';
 import { backupNow, listBackups, restoreSteps } from '../backup/operations.ts';
 import { isBackupName } from '../backup/manifest.ts';
 import { parse, UsageError, type Command } from './command.ts';
+import { DEFAULT_NAMESPACE } from './namespace.ts';
 
 const HELP = `Usage: redis-charts backup <list|now|restore> --release NAME [options]
 
@@ -15,7 +16,7 @@ context, or the local cluster (redis-charts cluster up).
 
 Options:
   --release NAME     Helm release (required)
-  --namespace NS     namespace (default: default)
+  --namespace NS     namespace (default: ${DEFAULT_NAMESPACE})
   --context CTX      kubectl context (the local cluster's context name selects it)
   --backup NAME      restore: backup name or "latest" (default: latest)
   --chart PATH       restore: chart the release was installed from (default: charts/redis)
@@ -33,7 +34,7 @@ export const backupCommand: Command = {
   help: HELP,
   async run(argv) {
     const { values, positionals } = parse(argv, {
-      release: { type: 'string' }, namespace: { type: 'string', default: 'default' }, context: { type: 'string' },
+      release: { type: 'string' }, namespace: { type: 'string', default: DEFAULT_NAMESPACE }, context: { type: 'string' },
       backup: { type: 'string', default: 'latest' }, chart: { type: 'string', default: 'charts/redis' },
       'data-nodes': { type: 'string', default: '1' }, timeout: { type: 'string', default: '3600' },
     });

@@ -3,6 +3,7 @@ import { helmTemplate } from '../helm/template.ts';
 import { helmBinary, userHelm, type HelmMajor } from '../toolchain/tools.ts';
 import { parse, UsageError, type Command } from './command.ts';
 import { validProfileFile } from './profile-arg.ts';
+import { DEFAULT_NAMESPACE } from './namespace.ts';
 
 export const renderCommand: Command = {
   name: 'render',
@@ -24,7 +25,7 @@ Examples:
     writeCharts(renderCharts());
     const helm = values.helm ? helmBinary(Number(values.helm) as HelmMajor) : userHelm();
     process.stdout.write(await helmTemplate({
-      helm, release: values.release ?? 'redis', namespace: values.namespace ?? 'default', valuesFiles: [file], set: values.set ?? [],
+      helm, release: values.release ?? 'redis', namespace: values.namespace ?? DEFAULT_NAMESPACE, valuesFiles: [file], set: values.set ?? [],
     }));
     return 0;
   },

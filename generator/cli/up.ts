@@ -20,6 +20,7 @@ import { installWatchingPods, PodStartError } from '../cluster/pod-start-watch.t
 import { kubeConnectionInfo } from './release-connection.ts';
 import { parse, UsageError, type Command } from './command.ts';
 import { validProfileFile } from './profile-arg.ts';
+import { DEFAULT_NAMESPACE, ensureRestrictedNamespace } from './namespace.ts';
 
 export const upCommand: Command = {
   name: 'up',
@@ -32,6 +33,8 @@ A pod that will not start (crash loop, image pull, config error) stops the insta
   A local cluster started by \`redis-charts cluster up\`: installs there and returns; REDIS_URL works from this machine.
   Neither: starts a local cluster (real Kubernetes, built on this machine), installs, prints how to connect,
   and stays until Ctrl-C, then removes the release and the cluster.
+The namespace (--namespace, default ${DEFAULT_NAMESPACE}) is created with Pod Security "restricted" enforced when it
+does not exist; an existing one keeps its labels.
 Run again with other values to upgrade the release.
 
 Examples:
@@ -46,7 +49,7 @@ Examples:
     const profile = validProfileFile(positionals[0]);
     if (!profile) return 1;
     const release = values.release ?? path.basename(profile, '.yaml');
-    const namespace = values.namespace ?? 'default';
+    const namespace = values.namespace ?? DEFAULT_NAMESPACE;
     const merged = profileWithSets(profile, values.set ?? []);
     if (!merged) return 1;
     try {
@@ -93,10 +96,11 @@ async function deploy(target: Exclude<Target, { kind: 'new-local' }>, profile: s
   const started = Date.now();
   const localImages = target.kind === 'local' ? await localImagesValuesFile() : undefined;
   const kubectl = kubectlFor(target);
+  await ensureRestrictedNamespace(kubectl, namespace);
   try {
     await installWatchingPods((signal) => helm(userHelm(), [
       'upgrade', '--install', release, UMBRELLA_DIR, '-f', profile, ...(localImages ? ['-f', localImages.file] : []),
-      '--namespace', namespace, '--create-namespace', ...helmTargetArgs(target), '--wait', '--timeout', '10m',
+      '--namespace', namespace, ...helmTargetArgs(target), '--wait', '--timeout', '10m',
     ], { signal }), kubectlPodSource(kubectl, release, namespace));
   } finally {
     localImages?.remove();

@@ -34,6 +34,7 @@ describe('redis-charts up with no Kubernetes context (the README\'s main job)', 
     const out = await waitForOutput(up, /Press Ctrl-C/, 540_000);
     expect(out).to.match(/starting the local cluster/);
     expect(out).to.match(/KUBECONFIG=\S+kubeconfig/);
+    expect(out, 'the release namespace').to.match(/created namespace redis \(Pod Security "restricted" enforced\)/);
     const url = /REDIS_URL=(\S+)/.exec(out)?.[1];
     expect(url, out).to.match(/^redis:\/\/default:[^@]+@10\.96\.[\d.]+:6379$/);
     const client = new Redis(url!, { maxRetriesPerRequest: 1, connectTimeout: 5000 });

@@ -3,6 +3,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { UMBRELLA_DIR } from '../../generator/paths.ts';
 import { helmBinary } from '../../generator/toolchain/tools.ts';
 import { runChecked } from '../../cluster/local/exec.ts';
+import { restrictedNamespaceManifest } from '../../generator/cluster/pod-security.ts';
 import { kubectl, localValuesFile } from '../support/local-cluster.ts';
 import { profileFile, releaseName } from '../scenarios/scenario.ts';
 
@@ -61,7 +62,7 @@ describe('GitOps: helm template output synced as Argo CD syncs it, twice', funct
     expect(await render(), 'a second render of the same values').to.equal(rendered);
     const secrets = parseAllDocuments(rendered).map((d) => d.toJS() as Manifest | null).filter((o) => o?.kind === 'Secret').map((o) => o!.metadata.name);
     expect(secrets, 'Secrets with a password in what Helm renders').to.not.include.members([`${release}-redis-auth`, `${release}-redis-connection`]);
-    await kubectl(['create', 'namespace', namespace]);
+    await kubectl(['create', '-f', '-'], restrictedNamespaceManifest(namespace));
     try {
       const statefulSets = [`${release}-redis`, `${release}-sentinel`];
       const secret = async (name: string, key: string) => Buffer.from(await kubectl(['get', 'secret', '-n', namespace, name, '-o', `jsonpath={.data.${key}}`]), 'base64').toString();

@@ -10,6 +10,7 @@ import { failedHookJob, hookJobLogs } from './hook-logs.ts';
 import { Kube } from './kube.ts';
 import { CommandRunner, type CommandOptions } from './plan.ts';
 import { KubeRelease, type NodeFaults } from './release.ts';
+import { RESTRICTED_NAMESPACE_LABELS } from '../pod-security.ts';
 
 export interface KubeClusterOptions {
   /** Defaults to a real runner with the helm on PATH (or the pinned Helm 4). */
@@ -37,6 +38,8 @@ export interface KubeClusterOptions {
 export const DEFAULT_KIND_CLUSTER = 'redis-charts';
 /** Label on every namespace the driver creates, so leftovers can be found and removed. */
 export const NAMESPACE_LABEL = { 'app.kubernetes.io/part-of': 'redis-charts-tests' };
+/** Every namespace the driver creates: found by NAMESPACE_LABEL, and Pod Security "restricted" enforced. */
+const NAMESPACE_LABELS = { ...NAMESPACE_LABEL, ...RESTRICTED_NAMESPACE_LABELS };
 
 /**
  * The driver for real clusters: `helm upgrade --install --wait` into a fresh namespace per release, then
@@ -68,7 +71,7 @@ export class KubeCluster implements Cluster {
   async install(o: InstallOptions): Promise<Release> {
     const namespace = KubeCluster.namespaceFor(o);
     if (o.namespace === undefined && !this.createdNamespaces.has(namespace)) {
-      await this.kube.createNamespace(namespace, NAMESPACE_LABEL);
+      await this.kube.createNamespace(namespace, NAMESPACE_LABELS);
       this.createdNamespaces.add(namespace);
     }
     const timeoutMs = o.timeoutMs ?? this.timeoutMs;
