@@ -11,8 +11,8 @@ import { buildImages } from '../../cluster/local/images/index.ts';
 import { localImageValues } from '../../cluster/local/chart-images.ts';
 import { clusterStatus, startCluster, stopCluster } from '../../cluster/local/lifecycle.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
-import { applySets, SetSyntaxError } from '../profiles/set-values.ts';
-import { validateProfileText } from '../profiles/validate.ts';
+import { SetSyntaxError } from '../profiles/set-values.ts';
+import { validateProfileWithSets } from '../profiles/validate.ts';
 import { errorsIn, formatDiagnostic } from '../profiles/diagnostics.ts';
 import { DEFAULT_LOCAL_CLUSTER } from './cluster.ts';
 import { helmTargetArgs, kubectlFor, kubectlPodSource } from './kube-access.ts';
@@ -73,15 +73,15 @@ Examples:
 
 /** The profile with --set applied, validated as one file; undefined (after printing why) when invalid. */
 function profileWithSets(profile: string, sets: string[]): { file: string; remove: () => void } | undefined {
-  let text: string;
+  const label = sets.length ? `${path.relative(process.cwd(), profile)} with ${sets.map((s) => `--set ${s}`).join(' ')}` : path.relative(process.cwd(), profile);
+  let checked: ReturnType<typeof validateProfileWithSets>;
   try {
-    text = applySets(fs.readFileSync(profile, 'utf8'), sets).toString({ lineWidth: 0 });
+    checked = validateProfileWithSets(label, fs.readFileSync(profile, 'utf8'), sets);
   } catch (e) {
     if (e instanceof SetSyntaxError) throw new UsageError(e.message);
     throw e;
   }
-  const label = sets.length ? `${path.relative(process.cwd(), profile)} with ${sets.map((s) => `--set ${s}`).join(' ')}` : path.relative(process.cwd(), profile);
-  const diagnostics = validateProfileText(label, text);
+  const { text, diagnostics } = checked;
   for (const d of diagnostics) console.error(formatDiagnostic(d));
   if (errorsIn(diagnostics).length) return undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-up-'));

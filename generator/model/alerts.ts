@@ -1,5 +1,5 @@
 import { bool, group, num, oneOf, str, stringMap, type Group } from './dsl.ts';
-import { DURATION, enabledField } from './common.ts';
+import { DURATION, LABEL_KEY, enabledField } from './common.ts';
 
 const duration = (def: string, description: string) => str(def, description, { constraints: { pattern: DURATION } });
 
@@ -47,7 +47,7 @@ export const alertsModel: Group = group('Alert rules (PrometheusRule, and a plai
   }),
   dashboard: group('Grafana dashboard ConfigMap for the Grafana sidecar.', {
     enabled: bool(true, 'Ship the dashboard.'),
-    label: str('grafana_dashboard', 'Label the Grafana sidecar watches.'),
+    label: str('grafana_dashboard', 'Label the Grafana sidecar watches.', { constraints: { pattern: LABEL_KEY } }),
     labelValue: str('1', 'Value of that label.'),
     folder: str('Redis', 'Grafana folder (annotation `grafana_folder`).'),
   }),

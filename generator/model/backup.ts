@@ -1,5 +1,5 @@
 import { bool, group, int, oneOf, str, stringMap, type Group } from './dsl.ts';
-import { PINNED_TAG, CRON, QUANTITY, enabledField, resourcesModel } from './common.ts';
+import { PINNED_TAG, CRON, OBJECT_NAME, QUANTITY, enabledField, resourcesModel } from './common.ts';
 
 const retention = (what: string, keepLast: number, maxAgeDays: number) => group(what, {
   keepLast: int(keepLast, 'Always keep at least this many newest backups, whatever their age.', { constraints: { minimum: 1 } }),
@@ -23,7 +23,7 @@ export const backupModel: Group = group('Scheduled RDB backups: stream from a he
   remote: group('Where backups go besides the local volume: any rclone remote.', {
     type: oneOf(['s3', 'gcs', 'azureblob', 'local'], 'local', 'Remote kind; `local` keeps backups on the backup volume only (needs persistence.enabled).'),
     path: str('redis-backups', 'Bucket/container and prefix on the remote, e.g. `my-bucket/redis/prod`. The restore side (server.restore.path) must name the same.'),
-    existingSecret: str('', 'Secret with key `rclone.conf` defining an rclone remote named `remote`; empty renders `<release>-backup-remote` from the settings below.'),
+    existingSecret: str('', 'Secret with key `rclone.conf` defining an rclone remote named `remote`; empty renders `<release>-backup-remote` from the settings below.', { constraints: { pattern: OBJECT_NAME } }),
     s3: group('S3 and S3-compatible settings (type s3, no existingSecret).', {
       provider: str('AWS', 'rclone S3 provider (AWS, Minio, Ceph, Other...).'),
       region: str('us-east-1', 'Region.'),
@@ -50,13 +50,13 @@ export const backupModel: Group = group('Scheduled RDB backups: stream from a he
   persistence: group('Backup volume: local copies, and the only store when remote.type is `local`. Kept when the release is uninstalled.', {
     enabled: bool(true, 'Keep local copies on a PVC.'),
     size: str('10Gi', 'Volume size.', { constraints: { pattern: QUANTITY } }),
-    storageClass: str('', 'StorageClass name.'),
+    storageClass: str('', 'StorageClass name.', { constraints: { pattern: OBJECT_NAME } }),
     accessMode: oneOf(['ReadWriteOnce', 'ReadWriteMany'], 'ReadWriteOnce', 'Access mode; ReadWriteMany lets a restore read it from any node.'),
   }),
   scratchSizeLimit: str('', 'Size limit of the scratch emptyDir holding one dump while it is verified and compressed; empty for none.', { constraints: { pattern: `^$|${QUANTITY}` } }),
   serviceAccount: group('ServiceAccount of the backup pods: the identity a cloud (IRSA, GKE Workload Identity, Azure Workload Identity) maps to a role for `remote.*` with pod credentials.', {
     create: bool(true, 'Create the ServiceAccount.'),
-    name: str('', 'Its name; empty uses `<release>-backup` when `create`, else the namespace\'s `default`.', { constraints: { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' } }),
+    name: str('', 'Its name; empty uses `<release>-backup` when `create`, else the namespace\'s `default`.', { constraints: { pattern: OBJECT_NAME } }),
     annotations: stringMap({}, 'Annotations of a created ServiceAccount, e.g. `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` or `iam.gke.io/gcp-service-account: <sa>@<project>.iam.gserviceaccount.com`.'),
     automountServiceAccountToken: bool(false, 'Mount the Kubernetes API token in the backup pods. The backup never calls the API, and cloud identity webhooks inject their own projected token.'),
   }),

@@ -6,6 +6,17 @@ export const PINNED_TAG = { minLength: 1, not: { enum: ['latest'] } };
 /** Space to `~`: what the config quoting, the proxy's health check and the connection URL carry intact. */
 export const PRINTABLE_ASCII = '^[ -~]*$';
 
+// Names the templates write as they are: anything else could break the manifest's YAML.
+const DNS_NAME = '[a-z0-9]([-a-z0-9.]*[a-z0-9])?';
+/** A Kubernetes object name (a DNS subdomain), or empty for the chart's choice. */
+export const OBJECT_NAME = `^$|^${DNS_NAME}$`;
+/** A DNS domain, such as the cluster's. */
+export const DOMAIN = `^${DNS_NAME}$`;
+/** A key of a Secret's data. */
+export const SECRET_KEY = '^[-._a-zA-Z0-9]+$';
+/** A label key: an optional DNS prefix and `/`, then a name. */
+export const LABEL_KEY = `^(${DNS_NAME}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`;
+
 /** Values every chart shares. In the umbrella they live under `global`, so all components agree on them. */
 export const globalModel: Group = group('Settings every component shares; in the umbrella chart they are set once here.', {
   engine: oneOf(['redis', 'valkey'], 'redis', 'Server engine: the official `redis` image or `valkey/valkey`.'),
@@ -22,7 +33,7 @@ export const globalModel: Group = group('Settings every component shares; in the
   }),
   imageRegistry: str('', 'Registry host (and path) put before every image repository, for a private mirror, e.g. `mirror.example.com/dockerhub`; empty pulls each repository as written.', { constraints: { pattern: '^$|^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?(/[a-z0-9._-]+)*$' } }),
   imagePullSecrets: objectList([], 'Image pull secrets, e.g. `[{name: regcred}]`.'),
-  clusterDomain: str('cluster.local', 'Cluster DNS domain used in pod FQDNs.'),
+  clusterDomain: str('cluster.local', 'Cluster DNS domain used in pod FQDNs.', { constraints: { pattern: DOMAIN } }),
   topology: group('Shape of the deployment: every component reads it to find the others.', {
     dataNodes: int(1, 'Number of Redis data pods. 1 is a standalone server; more are one master and replicas.', { constraints: { minimum: 1, maximum: 15 } }),
     sentinels: int(0, 'Number of Sentinel pods; 0 disables Sentinel. Use an odd number (3 or 5).', { constraints: { minimum: 0, maximum: 9 } }),
@@ -34,14 +45,14 @@ export const globalModel: Group = group('Settings every component shares; in the
     enabled: bool(true, 'Require a password.'),
     password: str('', 'Password: printable ASCII (space to `~`), any of it, quotes and backslashes included; empty: a hook Job generates one in the cluster once and keeps it (nothing random is rendered, so GitOps renders are stable). Prefer `existingSecret`.', { constraints: { pattern: PRINTABLE_ASCII } }),
     previousPassword: str('', 'The password being rotated out: accepted alongside `password` until cleared in a later upgrade, so clients move over without an auth error (see README, Password rotation). With `existingSecret`, put it under `existingSecretPreviousPasswordKey` instead.', { constraints: { pattern: PRINTABLE_ASCII } }),
-    existingSecret: str('', 'Name of an existing Secret holding the password; nothing is generated when set.'),
-    existingSecretPasswordKey: str('redis-password', 'Key of the password in the Secret.'),
-    existingSecretPreviousPasswordKey: str('redis-password-previous', 'Key of the password being rotated out, in the same Secret; optional: accepted while present.'),
-    connectionSecretName: str('', 'Name of the connection Secret apps mount (keys `redis-url`, `host`, `port`, and with Sentinel `sentinels`, `master-set`); empty uses `<release>-redis-connection`. Set `redis-credentials` to keep apps written for that name.', { constraints: { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' } }),
+    existingSecret: str('', 'Name of an existing Secret holding the password; nothing is generated when set.', { constraints: { pattern: OBJECT_NAME } }),
+    existingSecretPasswordKey: str('redis-password', 'Key of the password in the Secret.', { constraints: { pattern: SECRET_KEY } }),
+    existingSecretPreviousPasswordKey: str('redis-password-previous', 'Key of the password being rotated out, in the same Secret; optional: accepted while present.', { constraints: { pattern: SECRET_KEY } }),
+    connectionSecretName: str('', 'Name of the connection Secret apps mount (keys `redis-url`, `host`, `port`, and with Sentinel `sentinels`, `master-set`); empty uses `<release>-redis-connection`. Set `redis-credentials` to keep apps written for that name.', { constraints: { pattern: OBJECT_NAME } }),
   }),
   networkPolicy: group('NetworkPolicies on every component: data pods, sentinels and the master proxy admit only this release\'s pods and its clients; the exporter admits scrapers; backup jobs reach only DNS, the data pods and the remote.', {
     enabled: bool(false, 'Create the NetworkPolicies.'),
-    clientLabel: str('redis-charts.io/client', 'Label key that admits an application pod in the release\'s namespace: pods labelled `<clientLabel>: <release name>` may connect to Redis, Sentinel and the master proxy.', { constraints: { pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$' } }),
+    clientLabel: str('redis-charts.io/client', 'Label key that admits an application pod in the release\'s namespace: pods labelled `<clientLabel>: <release name>` may connect to Redis, Sentinel and the master proxy.', { constraints: { pattern: LABEL_KEY } }),
     allowedNamespaces: stringList([], 'Namespaces (by name) whose pods may connect as clients, e.g. the namespace of an application in another namespace.'),
     allowedPodLabels: stringMap({}, 'Pods in the release\'s namespace with all of these labels may connect as clients (besides the client label).'),
     allowedCIDRs: stringList([], 'Address ranges outside the cluster\'s pods that may connect as clients, e.g. a bastion host `10.0.0.5/32`.', { type: 'string', pattern: '^[0-9a-fA-F:.]+/[0-9]{1,3}$' }),
@@ -60,7 +71,7 @@ export const schedulingModel = () => ({
   tolerations: objectList([], 'Tolerations.'),
   podAntiAffinity: oneOf(['soft', 'hard', 'none'], 'soft', 'Spread pods over nodes: `hard` requires distinct nodes, `soft` prefers them.'),
   topologySpreadConstraints: objectList([], 'Topology spread constraints.'),
-  priorityClassName: str('', 'Priority class name.'),
+  priorityClassName: str('', 'Priority class name.', { constraints: { pattern: OBJECT_NAME } }),
   podAnnotations: stringMap({}, 'Extra pod annotations.'),
   podLabels: stringMap({}, 'Extra pod labels.'),
 });

@@ -1,5 +1,5 @@
 import { bool, group, int, str, type Group } from './dsl.ts';
-import { QUANTITY, enabledField, pdbModel, probeModel, resourcesModel, schedulingModel } from './common.ts';
+import { OBJECT_NAME, QUANTITY, enabledField, pdbModel, probeModel, resourcesModel, schedulingModel } from './common.ts';
 
 export const sentinelModel: Group = group('Redis Sentinel: watches the data nodes and fails over. Runs when global.topology.sentinels > 0.', {
   enabled: enabledField(true, 'Sentinel when global.topology.sentinels > 0'),
@@ -15,7 +15,7 @@ export const sentinelModel: Group = group('Redis Sentinel: watches the data node
   persistence: group('Small volume for the sentinel config Sentinel rewrites; it lets sentinels remember the master across a full restart.', {
     enabled: bool(true, 'Keep the sentinel config on a PersistentVolumeClaim (an emptyDir otherwise).'),
     size: str('64Mi', 'Volume size.', { constraints: { pattern: QUANTITY } }),
-    storageClass: str('', 'StorageClass name; empty uses the cluster default.'),
+    storageClass: str('', 'StorageClass name; empty uses the cluster default.', { constraints: { pattern: OBJECT_NAME } }),
   }),
   extraConfig: str('', 'Extra sentinel.conf lines appended verbatim.'),
   ...schedulingModel(),

@@ -1,5 +1,5 @@
 import { bool, group, int, oneOf, str, stringList, stringMap, free, type Group } from './dsl.ts';
-import { PINNED_TAG, enabledField, pdbModel, probeModel, QUANTITY, resourcesModel, schedulingModel } from './common.ts';
+import { PINNED_TAG, OBJECT_NAME, enabledField, pdbModel, probeModel, QUANTITY, resourcesModel, schedulingModel } from './common.ts';
 
 const MEMORY = '^$|^[0-9]+(b|k|kb|m|mb|g|gb)?$';
 
@@ -26,7 +26,7 @@ export const serverModel: Group = group('Redis data nodes (standalone, or one ma
   persistence: group('Data volume.', {
     enabled: bool(true, 'Keep data on a PersistentVolumeClaim; false uses an emptyDir (data is lost with the pod).'),
     size: str('1Gi', 'Volume size.', { constraints: { pattern: QUANTITY } }),
-    storageClass: str('', 'StorageClass name; empty uses the cluster default.'),
+    storageClass: str('', 'StorageClass name; empty uses the cluster default.', { constraints: { pattern: OBJECT_NAME } }),
     accessModes: stringList(['ReadWriteOnce'], 'Access modes.', { type: 'string', enum: ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'] }),
     retention: group('What happens to the claims when the StatefulSet is deleted or scaled down.', {
       whenDeleted: oneOf(['Retain', 'Delete'], 'Retain', 'Claim policy on StatefulSet deletion.'),
@@ -62,9 +62,9 @@ export const serverModel: Group = group('Redis data nodes (standalone, or one ma
     backup: str('latest', 'Backup name to restore (e.g. `rdb-20261121T060000Z`), or `latest`.', { constraints: { pattern: '^(latest|[A-Za-z0-9._-]+)$' } }),
     force: bool(false, 'Also restore into a volume that already holds data (once per backup name). Dangerous: turn it off after the restore.'),
     source: oneOf(['remote', 'volume'], 'remote', '`remote`: the rclone remote of the Secret below; `volume`: the backup chart\'s PVC, mounted read-only.'),
-    existingSecret: str('', 'Secret with `rclone.conf` (a remote named `remote`); empty uses the backup chart\'s `<release>-backup-remote`.'),
+    existingSecret: str('', 'Secret with `rclone.conf` (a remote named `remote`); empty uses the backup chart\'s `<release>-backup-remote`.', { constraints: { pattern: OBJECT_NAME } }),
     path: str('redis-backups', 'Path of the backups on the remote: the backup chart\'s remote.path.'),
-    claimName: str('', 'PVC holding the backups when source is `volume`; empty uses the backup chart\'s `<release>-backup`.'),
+    claimName: str('', 'PVC holding the backups when source is `volume`; empty uses the backup chart\'s `<release>-backup`.', { constraints: { pattern: OBJECT_NAME } }),
     rcloneImage: group('rclone image that fetches the backup.', {
       repository: str('rclone/rclone', 'Image repository.'),
       tag: str('1.68.2', 'Image tag.', { constraints: PINNED_TAG }),

@@ -1,4 +1,6 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node as YamlNode } from 'yaml';
+import { HELM_YAML, helmReadingProblems, type HelmReadingProblem } from './helm-yaml.ts';
+import { readValues } from './yaml-values.ts';
 
 /** One problem in a profile: where it is, what is wrong, what would be valid. */
 export interface Diagnostic {
@@ -20,17 +22,24 @@ export function formatDiagnostic(d: Diagnostic): string {
 export const isWarning = (d: Diagnostic): boolean => d.severity === 'warning';
 export const errorsIn = (ds: Diagnostic[]): Diagnostic[] => ds.filter((d) => !isWarning(d));
 
+/** The dotted key of a path, as a Diagnostic names it; an empty key is shown as `""`, so that it can be seen. */
+export const keyPath = (path: readonly (string | number)[]): string => path.map((k) => (k === '' ? '""' : k)).join('.');
+
 /** A parsed YAML file that can tell the line and column of any key path. */
 export class LocatedYaml {
   readonly doc: Document;
+  /** The values, as Helm reads them; `{}` when Helm could not read them (then syntaxErrors() says why). */
+  readonly value: unknown = {};
   private readonly lines = new LineCounter();
+  private readonly helmProblems: HelmReadingProblem[];
+  private readonly valuesProblem: { problem: string; offset: number } | undefined;
 
   constructor(readonly file: string, text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
-  }
-
-  get value(): unknown {
-    return this.doc.toJS() ?? {};
+    this.doc = parseDocument(text, { ...HELM_YAML, lineCounter: this.lines, prettyErrors: false });
+    this.helmProblems = helmReadingProblems(this.doc, text);
+    const read = readValues(this.doc);
+    if ('value' in read) this.value = read.value;
+    else this.valuesProblem = read;
   }
 
   /** Position of the deepest existing node on the path (the key itself where it exists). */
@@ -55,17 +64,24 @@ export class LocatedYaml {
   }
 
   at(path: (string | number)[], message: string, fix: string): Diagnostic {
-    return { file: this.file, ...this.locate(path), key: path.join('.'), message, fix };
+    return { file: this.file, ...this.locate(path), key: keyPath(path), message, fix };
   }
 
   warningAt(path: (string | number)[], message: string, fix: string): Diagnostic {
     return { ...this.at(path, message, fix), severity: 'warning' };
   }
 
+  /** Why Helm could not read the file at all: YAML syntax, what only go-yaml refuses, aliases and merges. */
   syntaxErrors(): Diagnostic[] {
-    return this.doc.errors.map((e) => {
-      const { line, col } = this.lines.linePos(e.pos[0]);
-      return { file: this.file, line, column: col, key: '', message: `YAML syntax error: ${e.message.split('\n')[0]}`, fix: 'Fix the YAML syntax (indentation, colons, quotes).' };
-    });
+    const at = (offset: number, message: string, fix: string): Diagnostic => {
+      const { line, col } = this.lines.linePos(offset);
+      return { file: this.file, line, column: col, key: '', message, fix };
+    };
+    const syntax = [
+      ...this.doc.errors.map((e) => at(e.pos[0], `YAML syntax error: ${e.message.split('\n')[0]}`, 'Fix the YAML syntax (indentation, colons, quotes).')),
+      ...this.helmProblems.map((p) => at(p.offset, `YAML syntax error: ${p.problem}`, p.fix)),
+    ];
+    if (syntax.length || !this.valuesProblem) return syntax;
+    return [at(this.valuesProblem.offset, `YAML error: ${this.valuesProblem.problem}`, 'Define each anchor (&name) before its aliases (*name) and outside the node it names, and merge (<<) only mappings.')];
   }
 }

@@ -17,7 +17,13 @@ export interface EffectiveValues {
   backup: {
     enabled: boolean;
     schedule: string;
-    remote: { type: string; existingSecret: string; s3: { envAuth: boolean } };
+    persistence: { enabled: boolean };
+    remote: {
+      type: string;
+      existingSecret: string;
+      s3: { envAuth: boolean; accessKeyId: string; secretAccessKey: string };
+      azureblob: { account: string };
+    };
     serviceAccount: { name: string; annotations: Record<string, string> };
   };
 }
@@ -83,6 +89,27 @@ const backupSchedule: Rule = (v, yaml) => {
   return problem ? [yaml.at(['backup', 'schedule'], `schedule "${v.backup.schedule}" ${problem}`, 'Use a 5-field cron expression such as "0 */6 * * *".')] : [];
 };
 
+// The backup chart stops on these (`fail`, `required`): validate names the key to set before Helm does.
+const backupDestination: Rule = (v, yaml) => {
+  const { enabled, remote, persistence } = v.backup;
+  if (!enabled) return [];
+  if (remote.type === 'local' && !persistence.enabled) {
+    return [yaml.at(['backup', 'persistence', 'enabled'], 'backups go to the backup volume only (remote.type local), but the volume is off',
+      'Set backup.persistence.enabled: true, or backup.remote.type to s3, gcs or azureblob.')];
+  }
+  if (remote.existingSecret) return [];
+  if (remote.type === 's3' && !remote.s3.envAuth) {
+    return (['accessKeyId', 'secretAccessKey'] as const).filter((k) => !remote.s3[k]).map((k) => yaml.at(['backup', 'remote', 's3', k],
+      `S3 backups need ${k} unless envAuth or existingSecret is set`,
+      `Set backup.remote.s3.${k}, or backup.remote.s3.envAuth: true for pod credentials, or backup.remote.existingSecret to a Secret with rclone.conf.`));
+  }
+  if (remote.type === 'azureblob' && !remote.azureblob.account) {
+    return [yaml.at(['backup', 'remote', 'azureblob', 'account'], 'Azure Blob backups need the storage account name',
+      'Set backup.remote.azureblob.account, or backup.remote.existingSecret to a Secret with rclone.conf.')];
+  }
+  return [];
+};
+
 const previousPassword: Rule = (v, yaml) => {
   const { enabled, password, previousPassword: previous, existingSecret } = v.global.auth;
   if (!previous) return [];
@@ -106,7 +133,7 @@ const backupPodIdentity: Rule = (v, yaml) => {
     'Set backup.serviceAccount.annotations, e.g. `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` for IRSA, or backup.serviceAccount.name to an existing annotated ServiceAccount; ignore this only if the nodes\' instance role may write the bucket.')];
 };
 
-export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, previousPassword, backupSchedule, backupPodIdentity];
+export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, previousPassword, backupSchedule, backupDestination, backupPodIdentity];
 
 export function ruleDiagnostics(values: EffectiveValues, yaml: LocatedYaml): Diagnostic[] {
   return RULES.flatMap((rule) => rule(values, yaml));

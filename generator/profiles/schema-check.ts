@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { umbrellaSchema } from '../charts/catalog.ts';
-import { PRINTABLE_ASCII } from '../model/common.ts';
+import { DOMAIN, LABEL_KEY, OBJECT_NAME, PRINTABLE_ASCII, SECRET_KEY } from '../model/common.ts';
 import type { Diagnostic, LocatedYaml } from './diagnostics.ts';
 
 // verbose: the diagnostics quote the offending value (e.data) and list the valid keys (e.parentSchema).
@@ -25,8 +25,9 @@ function toDiagnostic(yaml: LocatedYaml, e: ErrorObject): Diagnostic {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
-      const moved = MOVED_KEYS[[...path, key].join('.')];
-      if (moved) return yaml.at([...path, key], `"${[...path, key].join('.')}" has moved`, `Write it as ${moved}.`);
+      const dotted = [...path, key].join('.');
+      const moved = Object.hasOwn(MOVED_KEYS, dotted) ? MOVED_KEYS[dotted] : undefined;
+      if (moved) return yaml.at([...path, key], `"${dotted}" has moved`, `Write it as ${moved}.`);
       const near = closest(key, allowed);
       return yaml.at([...path, key], `unknown key "${key}"`, near ? `Did you mean "${near}"? Valid keys: ${allowed.join(', ')}.` : `Valid keys: ${allowed.join(', ')}.`);
     }
@@ -50,6 +51,9 @@ function toDiagnostic(yaml: LocatedYaml, e: ErrorObject): Diagnostic {
 }
 
 function describePattern(pattern: string): string {
+  if (pattern === OBJECT_NAME || pattern === DOMAIN) return 'Use a Kubernetes name: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit.';
+  if (pattern === SECRET_KEY) return 'Use a Secret key: letters, digits, "-", "_" and ".".';
+  if (pattern === LABEL_KEY) return 'Use a label key such as example.com/name: an optional DNS prefix and "/", then letters, digits, "-", "_" and ".".';
   if (pattern.includes('latest')) return 'Pin an explicit image tag; `latest` is not allowed.';
   if (pattern.includes('Ki|Mi|Gi')) return 'Use a Kubernetes quantity such as 512Mi or 20Gi.';
   if (pattern.includes('yearly')) return 'Use a 5-field cron expression such as "0 */6 * * *".';

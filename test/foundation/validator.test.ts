@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { validateProfile, validateProfileText } from '../../generator/profiles/validate.ts';
+import { validateProfile, validateProfileText, validateProfileWithSets } from '../../generator/profiles/validate.ts';
+import { SetSyntaxError } from '../../generator/profiles/set-values.ts';
+import { PROFILES_DIR } from '../../generator/paths.ts';
 import { errorsIn, formatDiagnostic, isWarning, type Diagnostic } from '../../generator/profiles/diagnostics.ts';
 import { listProfiles } from '../../generator/profiles/files.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
@@ -81,11 +83,68 @@ const INVALID_PROFILES: InvalidProfile[] = [
   { title: 'previousPassword equal to the password', yaml: y('global:', '  auth:', '    password: same', '    previousPassword: same'), key: 'global.auth.previousPassword', line: 4, says: 'nothing is rotated' },
   { title: 'previousPassword with existingSecret', yaml: y('global:', '  auth:', '    existingSecret: app-redis', '    previousPassword: old'), key: 'global.auth.previousPassword', line: 4, says: 'existingSecretPreviousPasswordKey' },
   { title: 'minReplicasToWrite on a standalone server', yaml: y('server:', '  config:', '    minReplicasToWrite: 1'), key: 'server.config.minReplicasToWrite', line: 3, says: 'would refuse every write' },
+  // Found by fuzzing (validate-fuzz.test.ts): what Helm reads otherwise than the yaml library, or refuses.
+  { title: 'yes for a password: a boolean to Helm (YAML 1.1)', yaml: y('global:', '  auth:', '    password: yes'), key: 'global.auth.password', line: 3, says: 'expected string but got true' },
+  { title: '1_000 for a password: a number to Helm (YAML 1.1)', yaml: y('global:', '  auth:', '    password: 1_000'), key: 'global.auth.password', line: 3, says: 'expected string but got 1000' },
+  { title: 'a number too large for a float (1e309)', yaml: y('sentinel:', '  quorum: 1e309'), key: 'sentinel.quorum', line: 2, says: 'not a number Helm can read' },
+  { title: '.inf in a free-form object', yaml: y('global:', '  podSecurityContext:', '    runAsUser: .inf'), key: 'global.podSecurityContext.runAsUser', line: 3, says: 'Write a finite number' },
+  { title: 'a control character in a value', yaml: y('server:', '  config:', '    extra: "hz 10\\a"'), key: 'server.config.extra', line: 3, says: 'U+0007, which Helm cannot write into a manifest' },
+  { title: 'a next-line character (a line break in YAML 1.1) in an annotation', yaml: y('server:', '  podAnnotations:', '    team: "a\\Nb"'), key: 'server.podAnnotations.team', line: 3, says: 'U+0085' },
+  { title: 'a StorageClass with a colon, which breaks the manifest', yaml: y('server:', '  persistence:', '    storageClass: "fast: ssd"'), key: 'server.persistence.storageClass', line: 3, says: 'Use a Kubernetes name' },
+  { title: 'a Secret key with a space', yaml: y('global:', '  auth:', '    existingSecretPasswordKey: "redis password"'), key: 'global.auth.existingSecretPasswordKey', line: 3, says: 'Use a Secret key' },
+  { title: 'an unknown key named like an Object property', yaml: y('__proto__: {}'), key: '__proto__', line: 1, says: 'unknown key "__proto__"' },
+  { title: 'an empty key', yaml: y('"": 1'), key: '""', line: 1, says: 'unknown key ""' },
+  {
+    title: 'S3 backups without credentials (the chart requires them)',
+    yaml: y('backup:', '  enabled: true', '  remote:', '    type: s3', '    s3:', '      accessKeyId: AKIAEXAMPLE', '      secretAccessKey: ""'),
+    key: 'backup.remote.s3.secretAccessKey', line: 7, says: 'backup.remote.s3.envAuth: true',
+  },
+  { title: 'Azure Blob backups without an account', yaml: y('backup:', '  enabled: true', '  remote:', '    type: azureblob', '    azureblob:', '      account: ""'), key: 'backup.remote.azureblob.account', line: 6, says: 'storage account name' },
+  { title: 'local backups with the backup volume off', yaml: y('backup:', '  enabled: true', '  persistence:', '    enabled: false'), key: 'backup.persistence.enabled', line: 4, says: 'Set backup.persistence.enabled: true' },
+  { title: 'an alias with no anchor', yaml: y('sentinel:', '  quorum: *nope'), key: '', line: 2, says: 'alias *nope has no anchor' },
+  {
+    title: 'aliases that expand a thousandfold',
+    yaml: y('a: &a [x, x, x, x, x, x, x, x, x, x]', `b: &b [${Array(10).fill('*a').join(', ')}]`, `c: &c [${Array(10).fill('*b').join(', ')}]`, `d: [${Array(10).fill('*c').join(', ')}]`),
+    key: '', line: 2, says: 'Excessive alias count',
+  },
+  { title: 'an alias inside the node it names', yaml: y('global:', '  podSecurityContext: &p', '    x: *p'), key: '', line: 3, says: 'inside the node it names' },
+  { title: 'a merge of a number', yaml: y('global:', '  podSecurityContext:', '    <<: 3'), key: '', line: 3, says: 'Merge sources must be maps' },
+  { title: 'a mapping as a key', yaml: y('global:', '  commonLabels:', '    ? [a, b]', '    : x'), key: '', line: 3, says: 'a key is null or a list or mapping' },
+  { title: 'a core tag that does not fit the value', yaml: y('server:', '  persistence:', '    size: !!null 64Mi'), key: '', line: 3, says: 'tagged !!null' },
+  { title: '!!binary that is not base64', yaml: y('server:', '  persistence:', '    storageClass: !!binary "not base64!"'), key: '', line: 3, says: 'invalid base64' },
+  { title: 'a %YAML directive', yaml: y('%YAML 1.1', '---', 'server:', '  enabled: true'), key: '', line: 1, says: 'Remove the %YAML or %TAG line' },
+  { title: 'a line separator in a comment: a line break to Helm', yaml: y('# one\u2028two', 'server:', '  enabled: true'), key: '', line: 1, says: 'U+2028 is a line break to Helm' },
+  { title: '!!binary as the whole file', yaml: y('!!binary aGVsbG8='), key: '', line: 1, says: 'a profile must be a mapping of values' },
   // The file itself.
   { title: 'a YAML indentation error', yaml: y('server:', '  config:', '    maxmemory: 64mb', '   appendonly: true'), key: '', line: 4, says: 'YAML syntax error' },
   { title: 'duplicate keys', yaml: y('server:', '  enabled: true', '  enabled: false'), key: '', line: 3, says: 'Map keys must be unique' },
   { title: 'a list instead of a mapping', yaml: y('- server', '- sentinel'), key: '', line: 1, says: 'a profile must be a mapping of values' },
   { title: 'a plain string instead of a mapping', yaml: y('dataNodes=3'), key: '', line: 1, says: 'Start from values/dev.yaml' },
+];
+
+interface SetOverride {
+  title: string;
+  /** The profile under the overrides; values/dev.yaml when absent. */
+  base?: string;
+  sets: string[];
+  /** A fragment of the SetSyntaxError, when the expression is refused. */
+  refused?: string;
+  /** The key a diagnostic names ('' for the whole file) and a fragment of its message or fix; neither: the result is valid. */
+  key?: string;
+  says?: string;
+}
+
+// --set as `up` applies and validates it. Found by fuzzing: each of these threw, or ran out of memory.
+const SET_OVERRIDES: SetOverride[] = [
+  { title: 'an empty key segment', sets: ['server..enabled=true'], refused: 'empty key segment' },
+  { title: 'a leading dot', sets: ['.enabled=true'], refused: 'empty key segment' },
+  { title: 'a list index beyond Helm\'s limit', sets: ['server.config.save[99999999]=60 100'], refused: 'list index above 65536' },
+  { title: 'a line break in a key', sets: ['server.a\nb=1'], key: 'server.a\nb', says: 'unknown key' },
+  { title: 'a value YAML cannot read on its own, taken as written', sets: ['global.auth.password=`id`;$(id)'] },
+  { title: 'a value starting with @, taken as written', sets: ['global.auth.password=@dm1n'] },
+  { title: 'a key under a string replaces the string', sets: ['global.engine.name=redis'], key: 'global.engine', says: 'expected string' },
+  { title: 'a key under a list replaces the list', sets: ['server.config.save.first=60 100'], key: 'server.config.save', says: 'expected array' },
+  { title: 'an override on a profile with an alias to no anchor', base: y('sentinel:', '  quorum: *nope'), sets: ['server.enabled=false'], key: '', says: 'alias *nope has no anchor' },
 ];
 
 /** A fix is a sentence of its own: it starts with a capital letter or a quote and ends with a full stop. */
@@ -111,6 +170,33 @@ describe('profile validation', () => {
         for (const each of diagnostics) expect(each.fix, formatDiagnostic(each)).to.match(FIX_SENTENCE);
       });
     }
+  });
+
+  describe('validates --set overrides as up applies them', () => {
+    const dev = fs.readFileSync(path.join(PROFILES_DIR, 'dev.yaml'), 'utf8');
+    for (const c of SET_OVERRIDES) {
+      it(`${c.title}: ${c.sets.map((s) => JSON.stringify(s)).join(' ')}`, () => {
+        const check = () => validateProfileWithSets('profile.yaml', c.base ?? dev, c.sets);
+        if (c.refused) {
+          expect(check).to.throw(SetSyntaxError, c.refused).with.property('message').that.includes(JSON.stringify(c.sets[0]));
+          return;
+        }
+        const { diagnostics } = check();
+        if (c.key === undefined) {
+          expect(show(errorsIn(diagnostics))).to.equal('(no diagnostics)');
+          return;
+        }
+        const d = diagnostics.find((x) => x.key === c.key);
+        expect(d, `no diagnostic for ${c.key}; got:\n${show(diagnostics)}`).to.not.equal(undefined);
+        expect(`${d!.message}. ${d!.fix}`).to.include(c.says);
+      });
+    }
+
+    it('quotes an override Helm would read as another type (YAML 1.1)', () => {
+      const { text, diagnostics } = validateProfileWithSets('profile.yaml', dev, ['global.auth.password=yes']);
+      expect(show(errorsIn(diagnostics))).to.equal('(no diagnostics)');
+      expect(text).to.match(/password: "yes"/);
+    });
   });
 
   it('puts the key on the line the diagnostic names', () => {
