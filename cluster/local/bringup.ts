@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { addonManifests } from './addons.ts';
+import { addonManifests, COREDNS_IMAGE } from './addons.ts';
 import {
   containerdComponent,
   controlPlaneComponents,
@@ -14,7 +14,7 @@ import { buildImages } from './images/index.ts';
 import { kubectl } from './kubectl.ts';
 import type { ClusterLayout, NodeLayout } from './layout.ts';
 import { createNetwork, routeRangesToNowhere } from './network.ts';
-import { cniConfig, containerdConfig, kubeletConfig, kubeProxyConfig, nodePaths, RESOLV_CONF } from './node-config.ts';
+import { cniConfig, containerdConfig, kubeletConfig, kubeProxyConfig, nodePaths, PAUSE_IMAGE, RESOLV_CONF } from './node-config.ts';
 import { createPki } from './pki.ts';
 import type { ComponentRunner } from './supervisor-runner.ts';
 import { clusterCgroupDirs } from './teardown.ts';
@@ -22,8 +22,12 @@ import { imagesDir, toolsDir } from './tools.ts';
 
 export type Log = (line: string) => void;
 
+/** The images every node loads: all of them, or only what the cluster itself runs (its sandbox and CoreDNS). */
+export type NodeImages = 'all' | 'system';
+const SYSTEM_IMAGES = new Set([PAUSE_IMAGE, COREDNS_IMAGE]);
+
 /** Start every part of the cluster in order; returns once all nodes are Ready and cluster DNS answers. */
-export async function bringUp(layout: ClusterLayout, bin: ClusterBinaries, runner: ComponentRunner, log: Log): Promise<void> {
+export async function bringUp(layout: ClusterLayout, bin: ClusterBinaries, runner: ComponentRunner, log: Log, nodeImages: NodeImages = 'all'): Promise<void> {
   const step = timedSteps(log);
   await step('routes: cluster ranges to nowhere', () => routeRangesToNowhere(layout));
   await step('network: bridge and node namespaces', () => createNetwork(layout));
@@ -32,7 +36,8 @@ export async function bringUp(layout: ClusterLayout, bin: ClusterBinaries, runne
     for (const node of layout.nodes) writeNodeFiles(layout, node);
     prepareCgroups(layout);
   });
-  const images = await step('images', () => buildImages({ outDir: imagesDir(), log }));
+  const built = await step('images', () => buildImages({ outDir: imagesDir(), log }));
+  const images = nodeImages === 'all' ? built : built.filter((i) => SYSTEM_IMAGES.has(i.name));
 
   await step('control plane: etcd, kube-apiserver', async () => {
     for (const c of controlPlaneComponents(layout, bin).slice(0, 2)) runner.start(c);

@@ -7,6 +7,7 @@ import { clusterLayout, failedLogsDir, type ClusterLayout } from './layout.ts';
 import { freeSlot, identify, isAlive, listClusterNames, readState, withClusterLock, writeState, type ClusterState } from './state.ts';
 import { teardownSync } from './teardown.ts';
 import { clusterBinaries } from './tools.ts';
+import type { NodeImages } from './bringup.ts';
 
 /** Start, stop and list local clusters. The supervisor process (supervisor.ts) does the work; this is its client. */
 
@@ -19,6 +20,8 @@ export interface StartOptions {
   ownedBy?: number;
   log?: (line: string) => void;
   timeoutMs?: number;
+  /** 'system': the nodes load only what the cluster itself runs, for a cluster that will run no release. Default 'all'. */
+  nodeImages?: NodeImages;
 }
 
 export interface RunningCluster {
@@ -58,7 +61,7 @@ export async function startCluster(opts: StartOptions): Promise<RunningCluster> 
     mkdirSync(layout.dir, { recursive: true });
     const owner = opts.ownedBy ? identify(opts.ownedBy) : undefined;
     const out = openSync(join(layout.dir, 'supervisor.log'), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR, opts.name, String(layout.slot), ...(owner ? [String(owner.pid), owner.start] : [])], {
+    const child = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR, ...(opts.nodeImages === 'system' ? ['--system-images'] : []), opts.name, String(layout.slot), ...(owner ? [String(owner.pid), owner.start] : [])], {
       cwd: repoRoot,
       detached: true,
       stdio: ['ignore', out, out],

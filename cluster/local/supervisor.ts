@@ -1,20 +1,23 @@
 /**
  * The process that owns one local cluster: started detached by `startCluster`, it brings the cluster up, keeps its
  * components running, and on SIGTERM/SIGINT (or when its owner, a test run, dies) removes everything it created.
- * Usage: node --import tsx cluster/local/supervisor.ts <name> <slot> [<owner pid> <owner start>]
+ * Usage: node --import tsx cluster/local/supervisor.ts [--system-images] <name> <slot> [<owner pid> <owner start>]
+ * --system-images: the nodes load only the images the cluster itself runs (a cluster that runs no release).
  */
 import { appendFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { bringUp } from './bringup.ts';
+import { bringUp, type NodeImages } from './bringup.ts';
 import { clusterLayout, failedLogsDir } from './layout.ts';
 import { ComponentRunner } from './supervisor-runner.ts';
 import { identify, isAlive, writeState, type ClusterState, type ProcessIdentity } from './state.ts';
 import { teardownSync } from './teardown.ts';
 import { clusterBinaries } from './tools.ts';
 
-const [nameArg, slotArg, ownerPid, ownerStart] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const nodeImages: NodeImages = args[0] === '--system-images' ? 'system' : 'all';
+const [nameArg, slotArg, ownerPid, ownerStart] = nodeImages === 'system' ? args.slice(1) : args;
 if (!nameArg || slotArg === undefined) {
-  console.error('usage: supervisor.ts <name> <slot> [<owner pid> <owner start>]');
+  console.error('usage: supervisor.ts [--system-images] <name> <slot> [<owner pid> <owner start>]');
   process.exit(2);
 }
 const name: string = nameArg;
@@ -79,7 +82,7 @@ if (owner) {
 
 save();
 try {
-  await bringUp(layout, clusterBinaries(), runner, log);
+  await bringUp(layout, clusterBinaries(), runner, log, nodeImages);
   state.phase = 'ready';
   state.readyAt = new Date().toISOString();
   save();

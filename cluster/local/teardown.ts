@@ -32,7 +32,8 @@ function killAll(layout: ClusterLayout, state: ClusterState | undefined): void {
       writeFileSync(join('/sys/fs/cgroup/freezer', node.cgroupRoot, 'freezer.state'), 'THAWED');
     } catch {}
   }
-  for (let round = 0; round < 5; round++) {
+  // Until every one is gone (a process in uninterruptible IO dies only when the IO ends), at most 10 s.
+  for (let round = 0; round < 50; round++) {
     const pids = new Set<number>();
     for (const p of Object.values(state?.processes ?? {})) if (isAlive(p)) pids.add(p.pid);
     for (const node of layout.nodes) for (const pid of netnsPids(node.netns)) pids.add(pid);

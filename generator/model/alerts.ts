@@ -1,5 +1,5 @@
 import { bool, group, num, oneOf, str, stringMap, type Group } from './dsl.ts';
-import { DURATION, LABEL_KEY, enabledField } from './common.ts';
+import { DURATION, LABEL_KEY, enabledField, labelMap } from './common.ts';
 
 const duration = (def: string, description: string) => str(def, description, { constraints: { pattern: DURATION } });
 
@@ -15,7 +15,7 @@ export const alertsModel: Group = group('Alert rules (PrometheusRule, and a plai
   enabled: enabledField(false, 'alert rules and the dashboard'),
   prometheusRule: group('PrometheusRule for the Prometheus Operator. Created only where the cluster serves monitoring.coreos.com/v1 PrometheusRule; otherwise NOTES say it was skipped.', {
     enabled: bool(true, 'Create a PrometheusRule.'),
-    labels: stringMap({}, 'Extra labels so your Prometheus selects it, e.g. `release: kube-prometheus-stack`.'),
+    labels: labelMap({}, 'Extra labels so your Prometheus selects it, e.g. `release: kube-prometheus-stack`.'),
   }),
   rulesConfigMap: bool(true, 'Also ship the same rules as a plain Prometheus rules file (`redis-rules.yaml`) in a ConfigMap.'),
   runbookUrl: str('https://github.com/redis-charts/redis-charts/blob/main/charts/redis-alerts/README.md', 'Base URL of the runbook; each alert links to its anchor.'),

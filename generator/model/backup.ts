@@ -1,5 +1,5 @@
 import { bool, group, int, oneOf, str, stringMap, type Group } from './dsl.ts';
-import { PINNED_TAG, CRON, OBJECT_NAME, QUANTITY, enabledField, resourcesModel } from './common.ts';
+import { PINNED_TAG, CRON, OBJECT_NAME, QUANTITY, annotationMap, enabledField, resourcesModel } from './common.ts';
 
 const retention = (what: string, keepLast: number, maxAgeDays: number) => group(what, {
   keepLast: int(keepLast, 'Always keep at least this many newest backups, whatever their age.', { constraints: { minimum: 1 } }),
@@ -57,9 +57,9 @@ export const backupModel: Group = group('Scheduled RDB backups: stream from a he
   serviceAccount: group('ServiceAccount of the backup pods: the identity a cloud (IRSA, GKE Workload Identity, Azure Workload Identity) maps to a role for `remote.*` with pod credentials.', {
     create: bool(true, 'Create the ServiceAccount.'),
     name: str('', 'Its name; empty uses `<release>-backup` when `create`, else the namespace\'s `default`.', { constraints: { pattern: OBJECT_NAME } }),
-    annotations: stringMap({}, 'Annotations of a created ServiceAccount, e.g. `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` or `iam.gke.io/gcp-service-account: <sa>@<project>.iam.gserviceaccount.com`.'),
+    annotations: annotationMap({}, 'Annotations of a created ServiceAccount, e.g. `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` or `iam.gke.io/gcp-service-account: <sa>@<project>.iam.gserviceaccount.com`.'),
     automountServiceAccountToken: bool(false, 'Mount the Kubernetes API token in the backup pods. The backup never calls the API, and cloud identity webhooks inject their own projected token.'),
   }),
   resources: resourcesModel({ cpu: '100m', memory: '128Mi' }, { memory: '512Mi' }),
-  podAnnotations: stringMap({}, 'Extra pod annotations.'),
+  podAnnotations: annotationMap({}, 'Extra pod annotations.'),
 });

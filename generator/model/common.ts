@@ -1,4 +1,4 @@
-import { anyObject, bool, free, group, int, objectList, oneOf, str, stringList, stringMap, type Group } from './dsl.ts';
+import { anyObject, bool, free, group, int, objectList, oneOf, str, stringList, type Free, type Group } from './dsl.ts';
 
 /** An explicit image tag: never empty, never `latest` (Go's regexp has no lookahead, so `not`). */
 export const PINNED_TAG = { minLength: 1, not: { enum: ['latest'] } };
@@ -14,8 +14,17 @@ export const OBJECT_NAME = `^$|^${DNS_NAME}$`;
 export const DOMAIN = `^${DNS_NAME}$`;
 /** A key of a Secret's data. */
 export const SECRET_KEY = '^[-._a-zA-Z0-9]+$';
-/** A label key: an optional DNS prefix and `/`, then a name. */
-export const LABEL_KEY = `^(${DNS_NAME}/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`;
+/** A label or annotation key: an optional DNS prefix and `/`, then a name of at most 63 characters. */
+export const LABEL_KEY = `^(${DNS_NAME}/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`;
+/** A label value: empty, or at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit. */
+export const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$';
+
+/** Labels (or a label selector), as the API server accepts them. */
+export const labelMap = (def: Record<string, string>, description: string): Free =>
+  free(def, description, { type: 'object', propertyNames: { pattern: LABEL_KEY }, additionalProperties: { type: 'string', pattern: LABEL_VALUE } });
+/** Annotations: keys as the API server accepts them, any string values. */
+export const annotationMap = (def: Record<string, string>, description: string): Free =>
+  free(def, description, { type: 'object', propertyNames: { pattern: LABEL_KEY }, additionalProperties: { type: 'string' } });
 
 /** Values every chart shares. In the umbrella they live under `global`, so all components agree on them. */
 export const globalModel: Group = group('Settings every component shares; in the umbrella chart they are set once here.', {
@@ -54,7 +63,7 @@ export const globalModel: Group = group('Settings every component shares; in the
     enabled: bool(false, 'Create the NetworkPolicies.'),
     clientLabel: str('redis-charts.io/client', 'Label key that admits an application pod in the release\'s namespace: pods labelled `<clientLabel>: <release name>` may connect to Redis, Sentinel and the master proxy.', { constraints: { pattern: LABEL_KEY } }),
     allowedNamespaces: stringList([], 'Namespaces (by name) whose pods may connect as clients, e.g. the namespace of an application in another namespace.'),
-    allowedPodLabels: stringMap({}, 'Pods in the release\'s namespace with all of these labels may connect as clients (besides the client label).'),
+    allowedPodLabels: labelMap({}, 'Pods in the release\'s namespace with all of these labels may connect as clients (besides the client label).'),
     allowedCIDRs: stringList([], 'Address ranges outside the cluster\'s pods that may connect as clients, e.g. a bastion host `10.0.0.5/32`.', { type: 'string', pattern: '^[0-9a-fA-F:.]+/[0-9]{1,3}$' }),
     metricsNamespaces: stringList([], 'Namespaces (by name) allowed to scrape the exporter; empty admits every namespace (Prometheus usually runs in its own).'),
     backupEgress: objectList([{ ports: [{ port: 443, protocol: 'TCP' }] }], 'Egress rules (NetworkPolicyEgressRule) for the backup job\'s remote, besides DNS and the data pods. The default allows HTTPS anywhere; narrow `to` to your object store, or add its port (e.g. 9000 for MinIO).'),
@@ -63,17 +72,17 @@ export const globalModel: Group = group('Settings every component shares; in the
     'Pod security context (Pod Security Standards "restricted").'),
   containerSecurityContext: anyObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
     'Container security context (Pod Security Standards "restricted").'),
-  commonLabels: stringMap({}, 'Labels added to every object.'),
+  commonLabels: labelMap({}, 'Labels added to every object.'),
 });
 
 export const schedulingModel = () => ({
-  nodeSelector: stringMap({}, 'Node selector.'),
+  nodeSelector: labelMap({}, 'Node selector.'),
   tolerations: objectList([], 'Tolerations.'),
   podAntiAffinity: oneOf(['soft', 'hard', 'none'], 'soft', 'Spread pods over nodes: `hard` requires distinct nodes, `soft` prefers them.'),
   topologySpreadConstraints: objectList([], 'Topology spread constraints.'),
   priorityClassName: str('', 'Priority class name.', { constraints: { pattern: OBJECT_NAME } }),
-  podAnnotations: stringMap({}, 'Extra pod annotations.'),
-  podLabels: stringMap({}, 'Extra pod labels.'),
+  podAnnotations: annotationMap({}, 'Extra pod annotations.'),
+  podLabels: labelMap({}, 'Extra pod labels.'),
 });
 
 export const resourcesModel = (requests: { cpu: string; memory: string }, limits: { cpu?: string; memory: string }) =>

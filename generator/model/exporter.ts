@@ -1,5 +1,5 @@
 import { bool, group, int, str, stringList, stringMap, type Group } from './dsl.ts';
-import { PINNED_TAG, DURATION, enabledField, probeModel, resourcesModel, schedulingModel } from './common.ts';
+import { PINNED_TAG, DURATION, enabledField, labelMap, probeModel, resourcesModel, schedulingModel } from './common.ts';
 
 const PORT = { minimum: 1, maximum: 65535 };
 
@@ -23,11 +23,11 @@ export const exporterModel: Group = group('redis_exporter in multi-target mode: 
   connectionTimeout: str('5s', 'Exporter\'s timeout to reach a target. Keep it under `scrapeTimeout`, so a dead pod reports `redis_up 0` instead of a failed scrape.', { constraints: { pattern: DURATION } }),
   serviceMonitor: group('Prometheus Operator ServiceMonitor (one endpoint per target). Created only where the cluster serves monitoring.coreos.com/v1 ServiceMonitor; otherwise NOTES say it was skipped.', {
     enabled: bool(false, 'Create a ServiceMonitor.'),
-    labels: stringMap({}, 'Extra labels so your Prometheus selects it, e.g. `release: kube-prometheus-stack` (the release name of kube-prometheus-stack).'),
+    labels: labelMap({}, 'Extra labels so your Prometheus selects it, e.g. `release: kube-prometheus-stack` (the release name of kube-prometheus-stack).'),
   }),
   podMonitor: group('Prometheus Operator PodMonitor (one endpoint per target), instead of or besides the ServiceMonitor. Created only where the cluster serves monitoring.coreos.com/v1 PodMonitor.', {
     enabled: bool(false, 'Create a PodMonitor.'),
-    labels: stringMap({}, 'Extra labels so your Prometheus selects it, e.g. `release: kube-prometheus-stack`.'),
+    labels: labelMap({}, 'Extra labels so your Prometheus selects it, e.g. `release: kube-prometheus-stack`.'),
   }),
   scrapeConfig: bool(true, 'Ship a ConfigMap `<release>-exporter-scrape` with the `scrape_configs` for a Prometheus without the operator.'),
   scrapeAnnotations: bool(false, 'Add prometheus.io/* annotations to the Service. They reach only the exporter\'s own /metrics, not Redis: use the scrape config for that.'),

@@ -1,5 +1,5 @@
 import { bool, group, int, oneOf, str, stringList, stringMap, free, type Group } from './dsl.ts';
-import { PINNED_TAG, OBJECT_NAME, enabledField, pdbModel, probeModel, QUANTITY, resourcesModel, schedulingModel } from './common.ts';
+import { PINNED_TAG, OBJECT_NAME, annotationMap, enabledField, pdbModel, probeModel, QUANTITY, resourcesModel, schedulingModel } from './common.ts';
 
 const MEMORY = '^$|^[0-9]+(b|k|kb|m|mb|g|gb)?$';
 
@@ -41,7 +41,7 @@ export const serverModel: Group = group('Redis data nodes (standalone, or one ma
   podDisruptionBudget: pdbModel(true),
   service: group('Client Services.', {
     type: oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'], 'ClusterIP', 'Service type of the master Service.'),
-    annotations: stringMap({}, 'Annotations on the master Service.'),
+    annotations: annotationMap({}, 'Annotations on the master Service.'),
   }),
   masterProxy: group('HAProxy in front of the current master, for clients that do not speak Sentinel (used when sentinels > 0).', {
     replicas: int(2, 'HAProxy pods.', { constraints: { minimum: 1 } }),

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { umbrellaSchema } from '../charts/catalog.ts';
-import { DOMAIN, LABEL_KEY, OBJECT_NAME, PRINTABLE_ASCII, SECRET_KEY } from '../model/common.ts';
+import { DOMAIN, LABEL_KEY, LABEL_VALUE, OBJECT_NAME, PRINTABLE_ASCII, SECRET_KEY } from '../model/common.ts';
 import type { Diagnostic, LocatedYaml } from './diagnostics.ts';
 
 // verbose: the diagnostics quote the offending value (e.data) and list the valid keys (e.parentSchema).
@@ -15,12 +15,16 @@ const MOVED_KEYS: Record<string, string> = {
 /** ajv against the umbrella values schema, every error mapped to the file, line and key. */
 export function schemaDiagnostics(yaml: LocatedYaml): Diagnostic[] {
   if (validateUmbrella(yaml.value)) return [];
-  return (validateUmbrella.errors ?? []).map((e) => toDiagnostic(yaml, e));
+  // A key refused by propertyNames comes twice: as the pattern it broke (with the key), and as a summary.
+  return (validateUmbrella.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => toDiagnostic(yaml, e));
 }
 
 function toDiagnostic(yaml: LocatedYaml, e: ErrorObject): Diagnostic {
   const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const p = e.params as Record<string, unknown>;
+  if (e.propertyName !== undefined) {
+    return yaml.at([...path, e.propertyName], `${JSON.stringify(e.propertyName)} is not a valid key here`, describePattern(String(p.pattern)));
+  }
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
@@ -53,7 +57,8 @@ function toDiagnostic(yaml: LocatedYaml, e: ErrorObject): Diagnostic {
 function describePattern(pattern: string): string {
   if (pattern === OBJECT_NAME || pattern === DOMAIN) return 'Use a Kubernetes name: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit.';
   if (pattern === SECRET_KEY) return 'Use a Secret key: letters, digits, "-", "_" and ".".';
-  if (pattern === LABEL_KEY) return 'Use a label key such as example.com/name: an optional DNS prefix and "/", then letters, digits, "-", "_" and ".".';
+  if (pattern === LABEL_KEY) return 'Use a label or annotation key such as example.com/name: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.';
+  if (pattern === LABEL_VALUE) return 'Use a label value: at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (or empty).';
   if (pattern.includes('latest')) return 'Pin an explicit image tag; `latest` is not allowed.';
   if (pattern.includes('Ki|Mi|Gi')) return 'Use a Kubernetes quantity such as 512Mi or 20Gi.';
   if (pattern.includes('yearly')) return 'Use a 5-field cron expression such as "0 */6 * * *".';

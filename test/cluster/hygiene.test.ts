@@ -14,7 +14,7 @@ describe('local cluster hygiene', function () {
 
   it('removes everything a SIGKILLed supervisor left behind', async () => {
     const name = `crash${process.pid}`;
-    const running = await startCluster({ name });
+    const running = await startCluster({ name, nodeImages: 'system' });
     const state = readState(name)!;
     const layout = clusterLayout(name, state.slot);
     const componentPids = Object.values(state.processes).map((p) => p.pid);
@@ -37,7 +37,7 @@ describe('local cluster hygiene', function () {
   it('removes a test run\'s cluster when that run dies without stopping it', async () => {
     const owner = spawn('sleep', ['600'], { stdio: 'ignore' });
     const name = `owned${process.pid}`;
-    await startCluster({ name, ownedBy: owner.pid! });
+    await startCluster({ name, ownedBy: owner.pid!, nodeImages: 'system' });
     const layout = clusterLayout(name, readState(name)!.slot);
     owner.kill('SIGKILL');
     const deadline = Date.now() + 60_000;
