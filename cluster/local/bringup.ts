@@ -10,7 +10,7 @@ import {
   type ClusterBinaries,
 } from './components.ts';
 import { runChecked, waitFor } from './exec.ts';
-import { buildImages } from './images/index.ts';
+import { buildImages, CHART_IMAGE_NAMES } from './images/index.ts';
 import { kubectl } from './kubectl.ts';
 import type { ClusterLayout, NodeLayout } from './layout.ts';
 import { createNetwork, routeRangesToNowhere } from './network.ts';
@@ -22,12 +22,17 @@ import { imagesDir, toolsDir } from './tools.ts';
 
 export type Log = (line: string) => void;
 
-/** The images every node loads: all of them, or only what the cluster itself runs (its sandbox and CoreDNS). */
-export type NodeImages = 'all' | 'system';
+/**
+ * The images the cluster builds and every node loads: `charts`, what the charts and the cluster run (the default);
+ * `all`, also the application client images the tests run; `system`, only what the cluster itself runs (its sandbox
+ * and CoreDNS), for a cluster that runs no release.
+ */
+export type NodeImages = 'all' | 'charts' | 'system';
 const SYSTEM_IMAGES = new Set([PAUSE_IMAGE, COREDNS_IMAGE]);
+const imagesFor = (nodeImages: NodeImages): readonly string[] | undefined => (nodeImages === 'all' ? undefined : CHART_IMAGE_NAMES);
 
 /** Start every part of the cluster in order; returns once all nodes are Ready and cluster DNS answers. */
-export async function bringUp(layout: ClusterLayout, bin: ClusterBinaries, runner: ComponentRunner, log: Log, nodeImages: NodeImages = 'all'): Promise<void> {
+export async function bringUp(layout: ClusterLayout, bin: ClusterBinaries, runner: ComponentRunner, log: Log, nodeImages: NodeImages = 'charts'): Promise<void> {
   const step = timedSteps(log);
   await step('routes: cluster ranges to nowhere', () => routeRangesToNowhere(layout));
   await step('network: bridge and node namespaces', () => createNetwork(layout));
@@ -36,8 +41,8 @@ export async function bringUp(layout: ClusterLayout, bin: ClusterBinaries, runne
     for (const node of layout.nodes) writeNodeFiles(layout, node);
     prepareCgroups(layout);
   });
-  const built = await step('images', () => buildImages({ outDir: imagesDir(), log }));
-  const images = nodeImages === 'all' ? built : built.filter((i) => SYSTEM_IMAGES.has(i.name));
+  const built = await step('images', () => buildImages({ outDir: imagesDir(), log, only: imagesFor(nodeImages) }));
+  const images = nodeImages === 'system' ? built.filter((i) => SYSTEM_IMAGES.has(i.name)) : built;
 
   await step('control plane: etcd, kube-apiserver', async () => {
     for (const c of controlPlaneComponents(layout, bin).slice(0, 2)) runner.start(c);

@@ -20,7 +20,7 @@ export interface StartOptions {
   ownedBy?: number;
   log?: (line: string) => void;
   timeoutMs?: number;
-  /** 'system': the nodes load only what the cluster itself runs, for a cluster that will run no release. Default 'all'. */
+  /** Which images the nodes load (see NodeImages); 'charts' by default. */
   nodeImages?: NodeImages;
 }
 
@@ -61,7 +61,7 @@ export async function startCluster(opts: StartOptions): Promise<RunningCluster> 
     mkdirSync(layout.dir, { recursive: true });
     const owner = opts.ownedBy ? identify(opts.ownedBy) : undefined;
     const out = openSync(join(layout.dir, 'supervisor.log'), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR, ...(opts.nodeImages === 'system' ? ['--system-images'] : []), opts.name, String(layout.slot), ...(owner ? [String(owner.pid), owner.start] : [])], {
+    const child = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR, ...(opts.nodeImages ? [`--images=${opts.nodeImages}`] : []), opts.name, String(layout.slot), ...(owner ? [String(owner.pid), owner.start] : [])], {
       cwd: repoRoot,
       detached: true,
       stdio: ['ignore', out, out],

@@ -1,8 +1,8 @@
 /**
  * The process that owns one local cluster: started detached by `startCluster`, it brings the cluster up, keeps its
  * components running, and on SIGTERM/SIGINT (or when its owner, a test run, dies) removes everything it created.
- * Usage: node --import tsx cluster/local/supervisor.ts [--system-images] <name> <slot> [<owner pid> <owner start>]
- * --system-images: the nodes load only the images the cluster itself runs (a cluster that runs no release).
+ * Usage: node --import tsx cluster/local/supervisor.ts [--images=all|charts|system] <name> <slot> [<owner pid> <owner start>]
+ * --images: which images the nodes load (see NodeImages in bringup.ts); `charts` by default.
  */
 import { appendFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,10 +14,11 @@ import { teardownSync } from './teardown.ts';
 import { clusterBinaries } from './tools.ts';
 
 const args = process.argv.slice(2);
-const nodeImages: NodeImages = args[0] === '--system-images' ? 'system' : 'all';
-const [nameArg, slotArg, ownerPid, ownerStart] = nodeImages === 'system' ? args.slice(1) : args;
+const imagesFlag = /^--images=(all|charts|system)$/.exec(args[0] ?? '')?.[1] as NodeImages | undefined;
+const nodeImages: NodeImages = imagesFlag ?? 'charts';
+const [nameArg, slotArg, ownerPid, ownerStart] = imagesFlag ? args.slice(1) : args;
 if (!nameArg || slotArg === undefined) {
-  console.error('usage: supervisor.ts [--system-images] <name> <slot> [<owner pid> <owner start>]');
+  console.error('usage: supervisor.ts [--images=all|charts|system] <name> <slot> [<owner pid> <owner start>]');
   process.exit(2);
 }
 const name: string = nameArg;

@@ -7,7 +7,7 @@ import { userHelm } from '../toolchain/tools.ts';
 import os from 'node:os';
 import { stringify } from 'yaml';
 import { chooseTarget, localTarget, type Target } from './target.ts';
-import { buildImages } from '../../cluster/local/images/index.ts';
+import { buildImages, CHART_IMAGE_NAMES } from '../../cluster/local/images/index.ts';
 import { localImageValues } from '../../cluster/local/chart-images.ts';
 import { clusterStatus, startCluster, stopCluster } from '../../cluster/local/lifecycle.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
@@ -112,7 +112,7 @@ async function deploy(target: Exclude<Target, { kind: 'new-local' }>, profile: s
 
 /** The chart values that select the images built on this machine (a registry mirror, as a user would set one). */
 async function localImagesValuesFile(): Promise<{ file: string; remove: () => void }> {
-  const images = await buildImages({ outDir: path.join(toolsDir(), 'images') });
+  const images = await buildImages({ outDir: path.join(toolsDir(), 'images'), only: CHART_IMAGE_NAMES });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-images-'));
   const file = path.join(dir, 'local-images.yaml');
   fs.writeFileSync(file, stringify(localImageValues(images)));

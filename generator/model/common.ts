@@ -48,6 +48,7 @@ export const globalModel: Group = group('Settings every component shares; in the
     sentinels: int(0, 'Number of Sentinel pods; 0 disables Sentinel. Use an odd number (3 or 5).', { constraints: { minimum: 0, maximum: 9 } }),
     masterSet: str('mymaster', 'Sentinel master set name.', { constraints: { pattern: '^[A-Za-z0-9._-]+$' } }),
     redisPort: int(6379, 'Redis port of the data nodes.', { constraints: { minimum: 1, maximum: 65535 } }),
+    peerWaitSeconds: int(6, 'Seconds a starting data pod or sentinel waits, at most, for every other member to answer before it chooses its role. Keep it above the time your NetworkPolicy enforcer takes to admit a new pod address (about 1 s for kube-router): until then running members look absent. Lower starts a first install sooner (nothing answers then). Changing it restarts no pod.', { constraints: { minimum: 1, maximum: 60 } }),
     sentinelPort: int(26379, 'Sentinel port.', { constraints: { minimum: 1, maximum: 65535 } }),
   }),
   auth: group('Password authentication (`requirepass`/`masterauth`, Sentinel too).', {

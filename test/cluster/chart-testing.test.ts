@@ -10,7 +10,8 @@ import { clusterBinaries, toolsDir } from '../../cluster/local/tools.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
 import { components } from '../../generator/charts/catalog.ts';
 import { helmBinary } from '../../generator/toolchain/tools.ts';
-import { localCluster } from '../support/local-cluster.ts';
+import { kubectl, localCluster } from '../support/local-cluster.ts';
+import { restrictedNamespaceManifest } from '../../generator/cluster/pod-security.ts';
 
 /**
  * chart-testing, built from its Go module, as the GitHub workflow runs it: `ct lint` and `ct install` of every chart
@@ -27,6 +28,7 @@ describe('chart-testing (ct) on the local cluster', function () {
   this.timeout(1_200_000);
   let dir = '';
   let env: NodeJS.ProcessEnv = {};
+  const namespace = `ct-${process.pid}`;
   const ct = (args: string[]) => run(join(toolsDir(), 'bin', 'ct'), args, { cwd: REPO_ROOT, env, timeout: 1_100_000 });
 
   before(async function () {
@@ -43,10 +45,12 @@ describe('chart-testing (ct) on the local cluster', function () {
     const images = await buildImages({ outDir: join(toolsDir(), 'images') });
     for (const chart of CHARTS) writeFileSync(join(dir, `${chart}-images.yaml`), stringify(localImageValues(images, chart)));
     env = { ...process.env, PATH: `${bin}:${process.env['PATH']}`, KUBECONFIG: cluster.kubeconfig, HOME: dir };
+    await kubectl(['create', '-f', '-'], restrictedNamespaceManifest(namespace));
   });
   // Stopped when the suite ends, so timing-sensitive suites after it do not share the CPUs with an idle cluster.
   after(async function () {
     this.timeout(120_000);
+    await kubectl(['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -60,7 +64,9 @@ describe('chart-testing (ct) on the local cluster', function () {
   // One ct install per chart: each installs on its own and has its own image keys for the registry mirror.
   for (const chart of INSTALLED_ALONE) {
     it(`ct install ${chart}: installs and tests it with each of its ci values files`, async () => {
-      const r = await ct(['install', '--config', 'ct.yaml', '--charts', `charts/${chart}`, '--helm-extra-set-args', `--values=${join(dir, `${chart}-images.yaml`)}`]);
+      // Into one namespace that enforces Pod Security "restricted", made here: ct then skips making and deleting one
+      // per install, and waiting for each deletion.
+      const r = await ct(['install', '--config', 'ct.yaml', '--charts', `charts/${chart}`, '--namespace', namespace, '--helm-extra-set-args', `--values=${join(dir, `${chart}-images.yaml`)}`]);
       expect(r.code, `${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`).to.equal(0);
       expect(r.stdout + r.stderr).to.match(/All charts installed successfully/);
     });

@@ -13,6 +13,7 @@ import { helmBinary, type HelmMajor } from '../../generator/toolchain/tools.ts';
 import { PodStartError } from '../../generator/cluster/pod-start-watch.ts';
 import { kubectl, localCluster, localKubeCluster } from '../support/local-cluster.ts';
 import { rejection } from '../support/rejection.ts';
+import { restrictedNamespaceManifest } from '../../generator/cluster/pod-security.ts';
 
 /**
  * Every profile as a user installs it, `helm upgrade --install --wait` on the local cluster (a real API server, which
@@ -47,9 +48,10 @@ describe('a profile installs on the local cluster and passes helm test', functio
       const helm = (args: string[]) => runChecked(helmBinary(major), [...args, '--kubeconfig', kubeconfig]);
       const release = `${profile.replace(/-production$/, '')}${set.length ? '-valkey' : ''}`;
       const namespace = `${release}-helm${major}`;
+      await kubectl(['create', '-f', '-'], restrictedNamespaceManifest(namespace));
       const started = Date.now();
       await helm(['upgrade', '--install', release, UMBRELLA_DIR, '-f', profileFile(profile), '-f', imagesValues, ...set.flatMap((v) => ['--set', v]),
-        '--namespace', namespace, '--create-namespace', '--wait', '--timeout', '10m']);
+        '--namespace', namespace, '--wait', '--timeout', '10m']);
       const installSeconds = (Date.now() - started) / 1000;
       const pods = JSON.parse(await kubectl(['get', 'pods', '-n', namespace, '-o', 'json'])).items as any[];
       expect(pods.length).to.be.greaterThan(0);
@@ -57,7 +59,7 @@ describe('a profile installs on the local cluster and passes helm test', functio
       const tested = await helm(['test', release, '--namespace', namespace, '--logs', '--timeout', '5m']);
       expect(tested).to.match(/Phase:\s+Succeeded/);
       console.log(`      ${label}: ready in ${installSeconds.toFixed(1)} s, ${pods.length} pods; helm test passed`);
-      await helm(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m']);
+      await helm(['uninstall', release, '--namespace', namespace]);
       await kubectl(['delete', 'namespace', namespace, '--wait=false']);
     });
   }

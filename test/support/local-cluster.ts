@@ -26,7 +26,8 @@ export function testClusterName(): string {
 export function localCluster(): Promise<RunningCluster> {
   cluster ??= (async () => {
     const started = Date.now();
-    const running = await startCluster({ name: testClusterName(), ownedBy: process.pid, log: (line) => console.log(`      [cluster] ${line}`) });
+    // Every image, the application clients' too (test/scenarios/app-clients.ts).
+    const running = await startCluster({ name: testClusterName(), ownedBy: process.pid, nodeImages: 'all', log: (line) => console.log(`      [cluster] ${line}`) });
     console.log(`      [cluster] ready in ${((Date.now() - started) / 1000).toFixed(1)} s: KUBECONFIG=${running.kubeconfig}`);
     return running;
   })();
@@ -84,7 +85,9 @@ registerSecret(SCENARIO_PASSWORD);
  */
 async function localValues(): Promise<unknown> {
   const running = await localCluster();
-  const harness = { global: { networkPolicy: { allowedCIDRs: [running.layout.nodeCidr] } } };
+  // The enforcer here admits a new pod address within about a second: a 3 s peer wait (6 s by default) keeps a margin
+  // and starts every install with Sentinel, where nothing answers yet, a little sooner.
+  const harness = { global: { networkPolicy: { allowedCIDRs: [running.layout.nodeCidr] }, topology: { peerWaitSeconds: 3 } } };
   return deepMerge(localImageValues(await buildImages({ outDir: imagesDir() })), harness);
 }
 

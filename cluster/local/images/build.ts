@@ -25,7 +25,7 @@ export interface BuiltImage {
 export interface BuildOptions {
   outDir: string;
   /** Short names ("redis") or full references; all images when absent. */
-  only?: string[];
+  only?: readonly string[];
   log?: (line: string) => void;
 }
 

@@ -414,3 +414,6 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
   },
   ...APP_IMAGE_SPECS,
 ];
+
+/** What the charts and the cluster itself run: every image but the test clients'. */
+export const CHART_IMAGE_NAMES: readonly string[] = IMAGE_SPECS.filter((s) => !APP_IMAGE_SPECS.includes(s)).map((s) => s.name);

@@ -108,6 +108,7 @@ answers() { # answers HOST PORT
 # running peers (with data) for absent ones. So wait until every other data node and sentinel answers, bounded: on a
 # first install none of them listens yet, and one on a failed node never will.
 ADMISSION_WAIT_SECONDS=6
+[ ! -f /etc/redis-topology/peer-wait-seconds ] || ADMISSION_WAIT_SECONDS="$(cat /etc/redis-topology/peer-wait-seconds)"
 wait_for_admission() {
   started=$(date +%s)
   deadline=$(( started + ADMISSION_WAIT_SECONDS ))
