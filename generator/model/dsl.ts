@@ -35,7 +35,10 @@ export type Node = Leaf | Free | Group;
 type Options = Omit<Base, 'description'> & { enum?: readonly (string | number)[] };
 
 export const str = (def: string, description: string, opts: Options = {}): Leaf => ({ kind: 'leaf', type: 'string', default: def, description, ...opts });
-export const int = (def: number, description: string, opts: Options = {}): Leaf => ({ kind: 'leaf', type: 'integer', default: def, description, ...opts });
+/** Kubernetes and Redis read these as 32-bit integers: a larger one passes JSON Schema but not the API server. */
+const INT32_MAX = 2_147_483_647;
+export const int = (def: number, description: string, opts: Options = {}): Leaf =>
+  ({ kind: 'leaf', type: 'integer', default: def, description, ...opts, constraints: { maximum: INT32_MAX, ...opts.constraints } });
 export const num = (def: number, description: string, opts: Options = {}): Leaf => ({ kind: 'leaf', type: 'number', default: def, description, ...opts });
 export const bool = (def: boolean, description: string): Leaf => ({ kind: 'leaf', type: 'boolean', default: def, description });
 export const oneOf = <T extends string>(values: readonly T[], def: T, description: string): Leaf => ({ kind: 'leaf', type: 'string', default: def, description, enum: values });
