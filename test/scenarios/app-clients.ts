@@ -8,7 +8,7 @@ import { startAppClient, type AppClient, type ClientMode } from '../support/app-
 import type { ClientName } from '../support/client-programs.ts';
 import { podClient, waitForSingleMaster } from '../support/ha.ts';
 import { clientRtoMs, type WriterResult } from '../support/writer-result.ts';
-import { HA_ONLY } from './ha.ts';
+import { HA_ONLY, SETTLED } from './ha.ts';
 import { profileSentinelTimings, type Scenario } from './scenario.ts';
 
 const DOWN_AFTER_MS = profileSentinelTimings('ha-production').downAfterMs;
@@ -93,6 +93,7 @@ export const scenarios: Scenario[] = [
     name: 'application clients (go-redis, redis-py, ioredis via Sentinel and via the -master Service) through a master node failure: nothing acknowledged lost',
     profile: 'ha-production',
     values: VALUES,
+    sharesRelease: SETTLED,
     timeoutMs: 360_000,
     async run(release) {
       const figures = await failMasterUnderClients(release, { graceful: false, holdDownMs: DOWN_AFTER_MS + 10_000 });
@@ -107,6 +108,7 @@ export const scenarios: Scenario[] = [
     name: 'application clients through a graceful deletion of the master: nothing acknowledged lost, a short stall',
     profile: 'ha-production',
     values: VALUES,
+    sharesRelease: SETTLED,
     timeoutMs: 360_000,
     async run(release) {
       const figures = await failMasterUnderClients(release, { graceful: true });

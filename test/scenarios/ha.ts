@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Release } from '../../generator/cluster/types.ts';
 import { AckWriter, missingAcked, sleep, type WriterStats } from '../support/ack-writer.ts';
 import { withWriters } from '../support/write-paths.ts';
-import { ask, dataPods, podClient, REDIS_PORT, role, sentinelClient, sentinelPods, sentinelViews, SENTINEL_PORT, waitForSingleMaster, MASTER_SET } from '../support/ha.ts';
+import { ask, dataPods, podClient, REDIS_PORT, role, sentinelClient, sentinelPods, sentinelViews, SENTINEL_PORT, settledSentinelRelease, waitForSingleMaster, MASTER_SET } from '../support/ha.ts';
 import { report } from './report.ts';
 import { describeElection, electionsSince, failoverBoundMs } from '../support/sentinel-elections.ts';
 import { profileSentinelTimings } from './scenario.ts';
@@ -14,6 +14,8 @@ const DOWN_AFTER_MS = TIMINGS.downAfterMs;
 const NODE_FAILURE = { graceful: false, holdDownMs: DOWN_AFTER_MS + 10_000 } as const;
 /** The HA profile's data nodes, sentinels and master proxy; metrics, alerts and backups are proven elsewhere. */
 export const HA_ONLY = { exporter: { enabled: false }, alerts: { enabled: false }, backup: { enabled: false } };
+/** ha-production's three sentinels agree on one master again: the next scenario may start on this release. */
+export const SETTLED = settledSentinelRelease(3);
 
 /** A writer through Sentinel, started once the release has a settled master. */
 async function withWriter<T>(release: Release, body: (writer: AckWriter) => Promise<T>): Promise<{ result: T; stats: WriterStats; missing: number[] }> {
@@ -72,28 +74,6 @@ async function masterAfter(release: Release, oldMaster: string): Promise<boolean
 
 const haScenarios: Scenario[] = [
   {
-    name: 'node failure under the master: a new master within down-after + 5 s, nothing acknowledged lost; when the node returns the old master rejoins as a replica, all sentinels agree, CKQUORUM ok',
-    profile: 'ha-production',
-    values: HA_ONLY,
-    timeoutMs: 180_000,
-    async run(release) {
-      const { result, stats, missing } = await withWriter(release, (w) => killMasterAndMeasure(release, w));
-      const election = await electionsSince(release, result.killedAt);
-      const { boundMs, split } = failoverBoundMs(TIMINGS, election);
-      report('kill', { rtoMs: result.rtoMs, election: describeElection(election), acknowledged: stats.acknowledged, failed: stats.failed, missing: missing.length });
-      const why = result.rtoMs > boundMs ? `\n${describeElection(election)}\n${await sentinelLogs(release)}` : '';
-      expect(result.rtoMs, `RTO${split ? ' after a split election' : ''} (writer errors: ${stats.errors.join(' | ')})${why}`).to.be.at.most(boundMs);
-      expect(missing, 'acknowledged writes missing on the new master').to.deep.equal([]);
-      await release.waitPodReady(result.oldMaster, 60_000);
-      const topology = await waitForSingleMaster(release, { sentinels: 3 });
-      expect(topology.master).to.not.equal(result.oldMaster);
-      expect(await role(release, result.oldMaster), 'the old master after its node returned').to.equal('slave');
-      for (const s of await sentinelPods(release)) {
-        expect(String(await ask(release, s.name, SENTINEL_PORT, 'SENTINEL', 'CKQUORUM', MASTER_SET))).to.match(/^OK/);
-      }
-    },
-  },
-  {
     name: 'a node failure under the master right after the install reports ready: the release fails over (ready means it can)',
     profile: 'ha-production',
     values: HA_ONLY,
@@ -116,9 +96,33 @@ const haScenarios: Scenario[] = [
     },
   },
   {
+    name: 'node failure under the master: a new master within down-after + 5 s, nothing acknowledged lost; when the node returns the old master rejoins as a replica, all sentinels agree, CKQUORUM ok',
+    profile: 'ha-production',
+    values: HA_ONLY,
+    sharesRelease: SETTLED,
+    timeoutMs: 180_000,
+    async run(release) {
+      const { result, stats, missing } = await withWriter(release, (w) => killMasterAndMeasure(release, w));
+      const election = await electionsSince(release, result.killedAt);
+      const { boundMs, split } = failoverBoundMs(TIMINGS, election);
+      report('kill', { rtoMs: result.rtoMs, election: describeElection(election), acknowledged: stats.acknowledged, failed: stats.failed, missing: missing.length });
+      const why = result.rtoMs > boundMs ? `\n${describeElection(election)}\n${await sentinelLogs(release)}` : '';
+      expect(result.rtoMs, `RTO${split ? ' after a split election' : ''} (writer errors: ${stats.errors.join(' | ')})${why}`).to.be.at.most(boundMs);
+      expect(missing, 'acknowledged writes missing on the new master').to.deep.equal([]);
+      await release.waitPodReady(result.oldMaster, 60_000);
+      const topology = await waitForSingleMaster(release, { sentinels: 3 });
+      expect(topology.master).to.not.equal(result.oldMaster);
+      expect(await role(release, result.oldMaster), 'the old master after its node returned').to.equal('slave');
+      for (const s of await sentinelPods(release)) {
+        expect(String(await ask(release, s.name, SENTINEL_PORT, 'SENTINEL', 'CKQUORUM', MASTER_SET))).to.match(/^OK/);
+      }
+    },
+  },
+  {
     name: 'graceful deletion of the master: zero failed writes and a short stall',
     profile: 'ha-production',
     values: HA_ONLY,
+    sharesRelease: SETTLED,
     timeoutMs: 180_000,
     async run(release) {
       const { stats, missing } = await withWriter(release, async () => {
@@ -134,6 +138,7 @@ const haScenarios: Scenario[] = [
     name: 'a master that restarts with an empty volume before Sentinel notices does not wipe the replicas',
     profile: 'ha-production',
     values: HA_ONLY,
+    sharesRelease: SETTLED,
     timeoutMs: 180_000,
     async run(release) {
       const { result, stats, missing } = await withWriter(release, async (writer) => {
@@ -155,6 +160,7 @@ const haScenarios: Scenario[] = [
     name: 'a master that crashes and is back before Sentinel notices hands over to its live replica: nothing acknowledged lost',
     profile: 'ha-production',
     values: HA_ONLY,
+    sharesRelease: SETTLED,
     timeoutMs: 180_000,
     async run(release) {
       const { result, stats, missing } = await withWriter(release, async (writer) => {
@@ -177,6 +183,7 @@ const haScenarios: Scenario[] = [
     name: 'full restart (every pod deleted at once): exactly one master, all acknowledged data there',
     profile: 'ha-production',
     values: HA_ONLY,
+    sharesRelease: SETTLED,
     timeoutMs: 240_000,
     async run(release) {
       await waitForSingleMaster(release);
@@ -200,6 +207,7 @@ const haScenarios: Scenario[] = [
     name: 'one of three sentinels down: failover still works; two down: no failover and no second master',
     profile: 'ha-production',
     values: HA_ONLY,
+    sharesRelease: SETTLED,
     timeoutMs: 240_000,
     async run(release) {
       // The sentinel on the master's node goes down with it: one of three, as a node failure takes it.
@@ -228,6 +236,7 @@ const haScenarios: Scenario[] = [
     name: 'a partitioned master stops taking writes, the majority elects a new one, and it rejoins as a replica',
     profile: 'ha-production',
     values: HA_ONLY,
+    sharesRelease: SETTLED,
     timeoutMs: 240_000,
     async run(release) {
       const { result, stats, missing } = await withWriter(release, async () => {
@@ -260,6 +269,7 @@ const haScenarios: Scenario[] = [
     name: 'drain of the master\'s node through the eviction API: the master hands over, the budget holds the rest, nothing acknowledged lost',
     profile: 'ha-production',
     values: HA_ONLY,
+    sharesRelease: SETTLED,
     timeoutMs: 300_000,
     async run(release) {
       const { result, stats, missing } = await withWriter(release, async () => {

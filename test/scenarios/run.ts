@@ -2,30 +2,57 @@ import type { Cluster, Release } from '../../generator/cluster/types.ts';
 import { profileFile, releaseName, type Scenario } from './scenario.ts';
 import { ArgvWatch, findSecretLeaks, registeredSecrets, type Leak } from '../support/secret-leaks.ts';
 
+/** What must be equal for two scenarios to run on one release. */
+function sharingKey(s: Scenario): string | undefined {
+  return s.sharesRelease ? JSON.stringify([s.profile, s.values ?? {}, s.chartDir?.() ?? '']) : undefined;
+}
+
 /**
- * Registers one mocha test per scenario against a cluster. Each scenario gets a fresh release that is
- * uninstalled (volumes dropped) afterwards, also when it fails. After a scenario passed, no password and no private
- * key may have shown anywhere it can leak (see secret-leaks.ts): in the processes' arguments while it ran, in its
- * ConfigMaps, pod specs and pod logs at its end.
+ * Registers one mocha test per scenario against a cluster. Each scenario gets a fresh release that is uninstalled
+ * (volumes dropped) afterwards, also when it fails; consecutive scenarios that share a release (`sharesRelease`) run
+ * on one release, each starting once it has settled, and a failed scenario takes the release with it. After a scenario
+ * passed, no password and no private key may have shown anywhere it can leak (see secret-leaks.ts): in the processes'
+ * arguments while it ran, in its ConfigMaps, pod specs and pod logs at its end.
  */
 export function runScenarios(title: string, scenarios: Scenario[], cluster: () => Cluster): void {
   describe(title, function () {
+    let kept: { key: string; release: Release } | undefined;
+    // Each scenario's release has a namespace of its own: its pods may finish terminating during the next one.
+    const drop = (release: Release | undefined) => release?.uninstall({ keepVolumes: false, wait: false });
+    after(async function () {
+      this.timeout(120_000);
+      await drop(kept?.release);
+      kept = undefined;
+    });
     for (const s of scenarios) {
       it(s.name, async function () {
         this.timeout(s.timeoutMs ?? 120_000);
+        const key = sharingKey(s);
         let release: Release | undefined;
+        let passed = false;
         const watch = new ArgvWatch(registeredSecrets()).start(100);
         try {
-          release = await cluster().install({
-            release: releaseName(s.profile.replace(/[^a-z0-9]/g, '').slice(0, 8)),
-            valuesFiles: [profileFile(s.profile)],
-            values: s.values,
-            ...(s.chartDir ? { chartDir: s.chartDir() } : {}),
-          });
+          if (kept && kept.key === key) {
+            release = kept.release;
+            kept = undefined;
+            await s.sharesRelease!.settle(release).catch((e: Error) => {
+              throw new Error(`the release the previous scenario left did not settle: ${e.message}`);
+            });
+          } else {
+            await drop(kept?.release);
+            kept = undefined;
+            release = await cluster().install({
+              release: releaseName(s.profile.replace(/[^a-z0-9]/g, '').slice(0, 8)),
+              valuesFiles: [profileFile(s.profile)],
+              values: s.values,
+              ...(s.chartDir ? { chartDir: s.chartDir() } : {}),
+            });
+          }
           await watch.addSecretsOf(release);
           await s.run(release, cluster());
           const leaks = [...watch.stop(), ...(await findSecretLeaks(release))];
           if (leaks.length) throw new Error(`a secret where it can leak:\n${leaks.map((l: Leak) => `${l.what} in ${l.where}`).join('\n')}`);
+          passed = true;
         } catch (e) {
           // Printed at once: a long suite reports its failures only at the end, and the cluster state is gone by then.
           console.log(`      [scenario failed] ${s.name}: ${(e as Error).message.split('\n').slice(0, 40).join('\n        ')}`);
@@ -33,8 +60,8 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
           throw e;
         } finally {
           watch.stop();
-          // Each scenario's release has a namespace of its own: its pods may finish terminating during the next one.
-          await release?.uninstall({ keepVolumes: false, wait: false });
+          if (passed && key && release) kept = { key, release };
+          else await drop(release);
         }
       });
     }

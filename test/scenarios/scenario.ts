@@ -17,9 +17,20 @@ export interface Scenario {
   timeoutMs?: number;
   /** The chart the runner installs first (e.g. the last release's); this checkout's umbrella chart by default. */
   chartDir?: () => string;
+  /**
+   * Set when the scenario may run on the release the previous scenario of its module left (same profile, values and
+   * chart, same sharing): the runner waits until `settle` says that release is back to its steady state instead of
+   * installing a new one. Unset: a fresh release (the scenario depends on how an install starts).
+   */
+  sharesRelease?: ReleaseSharing;
   run(release: Release, cluster: Cluster): Promise<void>;
   /** What to print about the release when the scenario fails (roles, logs), before it is uninstalled. */
   diagnose?(release: Release): Promise<string>;
+}
+
+/** How scenarios that share a release see it settled between them. */
+export interface ReleaseSharing {
+  settle(release: Release): Promise<void>;
 }
 
 export const profileFile = (name: string) => path.join(PROFILES_DIR, `${name}.yaml`);

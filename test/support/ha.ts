@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { PodInfo, Release } from '../../generator/cluster/types.ts';
 import { sleep } from './ack-writer.ts';
+import type { ReleaseSharing } from '../scenarios/scenario.ts';
 
 export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
@@ -137,6 +138,16 @@ export async function waitForSingleMaster(release: Release, opts: { timeoutMs?: 
     await sleep(250);
   }
   throw new Error(`no single agreed master in time: ${seen}`);
+}
+
+/** A Sentinel release at rest again: every pod ready, one master that every sentinel (all `sentinels`) agrees on. */
+export function settledSentinelRelease(sentinels: number): ReleaseSharing {
+  return {
+    async settle(release) {
+      await release.waitReady({ timeoutMs: 120_000 });
+      await waitForSingleMaster(release, { sentinels, timeoutMs: 90_000 });
+    },
+  };
 }
 
 /** Every answering sentinel has discovered all replicas and the other sentinels (it needs both to fail over). */
