@@ -56,6 +56,8 @@ export function addonManifests(layout: ClusterLayout): Record<string, unknown>[]
       provisioner: STORAGE_PROVISIONER,
       reclaimPolicy: 'Delete',
       volumeBindingMode: 'WaitForFirstConsumer',
+      // The provisioner grows a claim whose request grows (cluster/build/kube/cmd/kube/resizer.go).
+      allowVolumeExpansion: true,
     },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coredns', namespace: ns } },
     {

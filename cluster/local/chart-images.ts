@@ -10,8 +10,8 @@ export const LOCAL_REGISTRY = 'redis-charts.local';
  * tags the local builds have (their Debian package versions).
  */
 export function localImageValues(images: readonly BuiltImage[], chart = 'redis'): Record<string, unknown> {
-  const image = (repository: string) => {
-    const built = images.find((i) => i.name.startsWith(`${LOCAL_REGISTRY}/${repository}:`));
+  const image = (repository: string, spec = repository.slice(repository.lastIndexOf('/') + 1)) => {
+    const built = images.find((i) => i.spec === spec && i.name.startsWith(`${LOCAL_REGISTRY}/${repository}:`));
     if (!built) throw new Error(`no local image ${LOCAL_REGISTRY}/${repository} was built`);
     return { repository, tag: built.name.slice(built.name.lastIndexOf(':') + 1) };
   };

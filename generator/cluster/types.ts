@@ -72,6 +72,14 @@ export interface DeletePodOptions {
   holdDownMs?: number;
 }
 
+/** A PersistentVolumeClaim's storage: requested in its spec, and what its volume has (empty until bound). */
+export interface ClaimSize {
+  name: string;
+  uid: string;
+  requested: string;
+  capacity: string;
+}
+
 /** A container as its pod specifies it: what the node runs, before any shell expands it. */
 export interface ContainerSpec {
   pod: string;
@@ -124,6 +132,8 @@ export interface Release {
   waitPodDone(name: string, timeoutMs?: number): Promise<PodDone>;
   /** The names of the PersistentVolumeClaims in the release's namespace. */
   claims(): Promise<string[]>;
+  /** The PersistentVolumeClaims in the release's namespace with what each asks for and has. */
+  claimSizes(): Promise<ClaimSize[]>;
   /** Every ConfigMap in the release's namespace, with its data. */
   configMaps(): Promise<Array<{ name: string; data: Record<string, string> }>>;
   /** Every container (init containers included) of the release's live pods, as specified. */

@@ -52,7 +52,7 @@ export const serverModel: Group = group('Redis data nodes (standalone, or one ma
     resources: resourcesModel({ cpu: '50m', memory: '64Mi' }, { memory: '128Mi' }),
   }),
   passwordJob: group('The hook Job that creates the password Secret (and the connection Secret) in the cluster when `global.auth.password` and `global.auth.existingSecret` are empty: nothing random is rendered, so `helm template` output is the same every time and a GitOps tool keeps the password across syncs.', {
-    kubectlImage: group('kubectl image that applies the Secrets.', {
+    kubectlImage: group('kubectl image that applies the Secrets; the hook that grows data volumes in place (a larger `persistence.size`) uses it too.', {
       repository: str('registry.k8s.io/kubectl', 'Image repository.'),
       tag: str('v1.34.4', 'Image tag.', { constraints: PINNED_TAG }),
     }),

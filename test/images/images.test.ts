@@ -17,7 +17,7 @@ import {
   type ImageSpec,
 } from '../../cluster/local/images/index.ts';
 import { resolveInputs } from '../../cluster/local/images/inputs.ts';
-import { REPO_ROOT, SCRIPT_APPLETS, VALKEY_WHEEL } from '../../cluster/local/images/specs.ts';
+import { NEWER_REDIS, REPO_ROOT, SCRIPT_APPLETS, VALKEY_WHEEL } from '../../cluster/local/images/specs.ts';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -367,6 +367,8 @@ describe('local cluster images', function () {
     expect(byName('rclone')).to.match(/^redis-charts\.local\/rclone:1\.\d+\.\d+-debian12$/);
     expect(byName('redis-tools')).to.match(/^redis-charts\.local\/redis-tools:7\.\d+\.\d+-debian12$/);
     expect(byName('pause')).to.equal('redis-charts.local/pause:3.10-local');
+    // The newer redis of the engine-version upgrade, beside Debian's.
+    expect(builtA.map((b) => b.name)).to.include(`redis-charts.local/redis:${NEWER_REDIS.tag}`);
     if (haveCoredns) expect(byName('coredns')).to.equal('redis-charts.local/coredns:1.12.4-local');
     expect(logs).to.have.length(SPECS.length);
     logs.forEach((line, i) =>
@@ -623,6 +625,10 @@ describe('local cluster images', function () {
         ['valkey', ['/usr/local/bin/redis-check-rdb', '/nonexistent'], /^\[offset 0\] Checking RDB file \/nonexistent/],
         ['valkey', ['/usr/local/bin/valkey-check-aof'], /Usage: \S*valkey-check-aof /],
         ['valkey', ['/usr/local/bin/docker-entrypoint.sh', '--version'], /^Valkey server v=8\.1\.8 /],
+        // OpenSSL 1.1 comes with the image: the binaries load it from the image's library directory.
+        ['redis-7.4', ['/usr/local/bin/redis-server', '--version'], new RegExp(`^Redis server v=${NEWER_REDIS.version.replaceAll('.', '\\.')} `)],
+        ['redis-7.4', ['/usr/local/bin/redis-sentinel', '--version'], new RegExp(`^Redis server v=${NEWER_REDIS.version.replaceAll('.', '\\.')} `)],
+        ['redis-7.4', ['/usr/local/bin/redis-cli', '--version'], new RegExp(`^redis-cli ${NEWER_REDIS.version.replaceAll('.', '\\.')}`)],
         ['redis_exporter', ['/redis_exporter', '--version'], /Redis Metrics Exporter 1\./],
         ['haproxy', ['/usr/local/sbin/haproxy', '-v'], /HAProxy version 2\./],
         ['rclone', ['/usr/local/bin/rclone', 'version'], /rclone v1\./],
@@ -662,7 +668,7 @@ describe('local cluster images', function () {
     it('has every engine program the charts call by name (rc.bin) in the redis and valkey images', async () => {
       const programs = engineProgramsCalled();
       expect(programs).to.include.members(['cli', 'server', 'sentinel', 'check-rdb']);
-      for (const [image, engine] of [['redis', 'redis'], ['valkey', 'valkey']] as const) {
+      for (const [image, engine] of [['redis', 'redis'], ['valkey', 'valkey'], ['redis-7.4', 'redis']] as const) {
         const names = programs.map((p) => `${engine}-${p}`);
         const out = await inRootfs(root(image), ['/bin/sh', '-c', `for c in ${names.join(' ')}; do command -v "$c" || echo "missing $c"; done`], '999:999');
         expect(out.trim().split('\n'), image).to.deep.equal(names.map((n) => `/usr/local/bin/${n}`));

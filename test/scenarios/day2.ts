@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Cluster, Release } from '../../generator/cluster/types.ts';
+import type { ClaimSize, Cluster, Release } from '../../generator/cluster/types.ts';
 import { sleep } from '../support/ack-writer.ts';
 import { ask, connectionSecretName, dataPods, MASTER_SET, password, pingWith, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
 import { lastRelease } from '../../generator/emit/releases.ts';
@@ -10,6 +10,7 @@ import { rejection } from '../support/rejection.ts';
 import { registerSecret } from '../support/secret-leaks.ts';
 import { report } from './report.ts';
 import { profileFile, type Scenario } from './scenario.ts';
+import { NEWER_REDIS } from '../../cluster/local/images/specs.ts';
 
 /** Both ways applications reach the master; the sentinel one through its Service, as sentinel pods may be re-created. */
 const PATHS: WritePath[] = ['sentinel-service', 'master-service'];
@@ -67,6 +68,22 @@ async function expectMembership(release: Release): Promise<void> {
     await sleep(1000);
   }
   throw new Error(`sentinels do not list exactly the release's members: ${JSON.stringify(Object.fromEntries(views), null, 1)}`);
+}
+
+/** The data pods' claims, by name. */
+async function dataClaims(release: Release): Promise<ClaimSize[]> {
+  return (await release.claimSizes()).filter((c) => /^data-.*-redis-\d+$/.test(c.name)).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The data claims once each has `size` as its request and its capacity (60 s at most). */
+async function grownClaims(release: Release, size: string): Promise<ClaimSize[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const claims = await dataClaims(release);
+    if (claims.length > 0 && claims.every((c) => c.requested === size && c.capacity === size)) return claims;
+    if (Date.now() > deadline) throw new Error(`claims not grown to ${size}: ${JSON.stringify(claims)}`);
+    await sleep(1000);
+  }
 }
 
 /** `helm upgrade` of the release with the ha-production profile and `values` (from `chartDir` when given). */
@@ -148,32 +165,40 @@ const authErrors = (byPath: Map<WritePath, PathResult>) => [...byPath.values()].
 
 export const scenarios: Scenario[] = [
   {
-    name: 'changes Kubernetes forbids on a StatefulSet (volume size; Sentinel turned on) are refused before anything changes, naming the value and the way on',
+    name: 'a larger volume grows in place (1Gi -> 2Gi: the claims grow under the running pod, nothing restarts); changes Kubernetes forbids (a smaller volume, Sentinel turned on) are refused before anything changes, naming the value and the way on',
     profile: 'dev',
     async run(release, cluster) {
+      const upgradeDev = (values: Record<string, unknown>) => cluster.install({
+        release: release.name, namespace: release.namespace, valuesFiles: [profileFile('dev')], values, timeoutMs: 120_000,
+      });
       const before = await dataPods(release);
-      const refused = async (values: Record<string, unknown>) => (await rejection(cluster.install({
-        release: release.name, namespace: release.namespace, valuesFiles: [profileFile('dev')], values, timeoutMs: 60_000,
-      }), 'a forbidden change')).message;
-      const size = await refused({ server: { persistence: { size: '2Gi' } } });
-      expect(size).to.match(/server\.persistence\.size: 1Gi -> 2Gi/).and.match(/allowVolumeExpansion/).and.match(/--cascade=orphan/);
-      const sentinel = await refused({ global: { topology: { dataNodes: 3, sentinels: 3 } }, server: { podAntiAffinity: 'none' }, sentinel: { podAntiAffinity: 'none' } });
+      const claimsBefore = (await dataClaims(release)).map((c) => c.uid);
+      const grown = await upgradeDev({ server: { persistence: { size: '2Gi' } } });
+      const claims = await grownClaims(grown, '2Gi');
+      expect(claims.map((c) => c.uid), 'the same claims, grown').to.deep.equal(claimsBefore);
+      expect((await dataPods(grown)).map((p) => p.uid), 'the data pods kept running').to.deep.equal(before.map((p) => p.uid));
+      const refused = async (values: Record<string, unknown>) => (await rejection(upgradeDev(values), 'a forbidden change')).message;
+      const shrink = await refused({ server: { persistence: { size: '1Gi' } } });
+      expect(shrink).to.match(/server\.persistence\.size: 2Gi -> 1Gi: a volume cannot shrink/).and.match(/redis-charts backup now/);
+      const sentinel = await refused({ global: { topology: { dataNodes: 3, sentinels: 3 } }, server: { podAntiAffinity: 'none', persistence: { size: '2Gi' } }, sentinel: { podAntiAffinity: 'none' } });
       expect(sentinel).to.match(/global\.topology\.sentinels: .*podManagementPolicy \(OrderedReady -> Parallel\)/).and.match(/--cascade=orphan/);
-      const after = await dataPods(release);
+      const after = await dataPods(grown);
       expect(after.map((p) => p.uid), 'the data pods were left alone').to.deep.equal(before.map((p) => p.uid));
-      report('forbidden', { podsLeftAlone: after.length });
+      report('volumes', { claimsGrown: claims.length, podsLeftAlone: after.length });
     },
   },
   {
-    name: 'helm upgrade with changed values (maxmemory, a memory limit): every data pod rolls, the master hands over; nothing acknowledged lost, no write through Sentinel fails',
+    name: 'helm upgrade with changed values (maxmemory, a memory limit, a larger volume): every data pod rolls, the master hands over, the same claims grow; nothing acknowledged lost, no write through Sentinel fails',
     profile: 'ha-production',
     values: HA_ONLY,
     timeoutMs: 360_000,
     async run(release, cluster) {
-      const changed = { ...HA_ONLY, server: { config: { maxmemory: '2gb' }, resources: { limits: { memory: '3Gi' } } } };
+      const changed = { ...HA_ONLY, server: { config: { maxmemory: '2gb' }, resources: { limits: { memory: '3Gi' } }, persistence: { size: '24Gi' } } };
       const before = new Map((await dataPods(release)).map((p) => [p.name, p.uid]));
+      const claimsBefore = (await dataClaims(release)).map((c) => c.uid);
       const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, changed));
       await expectLosslessRoll('upgrade-values', upgraded, byPath);
+      expect((await grownClaims(upgraded, '24Gi')).map((c) => c.uid), 'the same data claims, grown').to.deep.equal(claimsBefore);
       for (const p of await dataPods(upgraded)) {
         expect(p.uid, `${p.name} was re-created`).to.not.equal(before.get(p.name));
         expect(await ask(upgraded, p.name, REDIS_PORT, 'CONFIG', 'GET', 'maxmemory'), p.name).to.deep.equal(['maxmemory', String(2 * 1024 ** 3)]);
@@ -191,6 +216,26 @@ export const scenarios: Scenario[] = [
       for (const m of await members(upgraded)) {
         expect(String(await ask(upgraded, m.name, m.port, 'INFO', 'server')), `${m.name} runs valkey`).to.match(/valkey_version:8\./);
       }
+    },
+  },
+  {
+    name: `engine version upgrade (redis 7.0 -> ${NEWER_REDIS.version}, a newer image tag) with helm upgrade: nothing acknowledged lost, no write through Sentinel fails; then a switch to valkey 8.1 and a downgrade to 7.0, which cannot read ${NEWER_REDIS.version}'s data, are refused before anything changes`,
+    profile: 'ha-production',
+    values: HA_ONLY,
+    timeoutMs: 360_000,
+    async run(release, cluster) {
+      const newer = { ...HA_ONLY, global: { images: { redis: { tag: NEWER_REDIS.tag } } } };
+      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, newer));
+      await expectLosslessRoll('engine-version', upgraded, byPath);
+      for (const m of await members(upgraded)) {
+        expect(String(await ask(upgraded, m.name, m.port, 'INFO', 'server')), `${m.name} runs redis ${NEWER_REDIS.version}`).to.include(`redis_version:${NEWER_REDIS.version}\r\n`);
+      }
+      const pods = (await dataPods(upgraded)).map((p) => p.uid);
+      const toValkey = await rejection(upgrade(cluster, upgraded, { ...newer, global: { ...newer.global, engine: 'valkey' } }), 'a switch to valkey');
+      expect(toValkey.message).to.match(new RegExp(`redis ${NEWER_REDIS.tag.replaceAll('.', '\\.')} -> valkey \\S+: .*RDB format 12, which valkey \\S+ cannot read \\(it reads up to format 11\\)`));
+      const back = await rejection(upgrade(cluster, upgraded, HA_ONLY), 'a downgrade');
+      expect(back.message).to.match(/-> redis 7\.0\.\S+: .*RDB format 12, which redis 7\.0\.\S+ cannot read \(it reads up to format 10\)/);
+      expect((await dataPods(upgraded)).map((p) => p.uid), 'the data pods were left alone').to.deep.equal(pods);
     },
   },
   {

@@ -17,6 +17,8 @@ import { IMAGE_SPECS, REPO_ROOT, type ImageSpec } from './specs.ts';
 export interface BuiltImage {
   /** Full reference, e.g. redis-charts.local/redis:7.0.15-debian12. */
   name: string;
+  /** The spec's short name, e.g. redis. */
+  spec: string;
   tarball: string;
   /** sha256 of the manifest, "sha256:<hex>". */
   digest: string;
@@ -161,7 +163,7 @@ async function buildOne(
     () => false,
   );
   if (stamp?.key === key && stamp.reference === reference && tarballThere) {
-    return { image: { name: reference, tarball, digest: stamp.digest }, cached: true };
+    return { image: { name: reference, spec: spec.name, tarball, digest: stamp.digest }, cached: true };
   }
 
   await fs.rm(stampFile, { force: true });
@@ -202,7 +204,7 @@ async function buildOne(
     tarball,
   });
   await writeStamp(stampFile, { key, reference, digest: manifest.digest });
-  return { image: { name: reference, tarball, digest: manifest.digest }, cached: false };
+  return { image: { name: reference, spec: spec.name, tarball, digest: manifest.digest }, cached: false };
 }
 
 export async function buildImages(opts: BuildOptions): Promise<BuiltImage[]> {

@@ -134,7 +134,8 @@ export async function resolveInputs(spec: ImageSpec, opts: ResolveOptions = {}):
     add(BUSYBOX, BUSYBOX);
     elves.push(BUSYBOX);
   }
-  for (const libs of await Promise.all(elves.map(sharedLibraries))) {
+  const providedDir = await providedLibraries(spec, [...files.values()], opts.pypiCache);
+  for (const libs of await Promise.all(elves.map((elf) => sharedLibraries(elf, providedDir)))) {
     for (const lib of libs) add(lib, lib);
   }
   for (const file of spec.hostDataFiles ?? []) {
@@ -146,6 +147,30 @@ export async function resolveInputs(spec: ImageSpec, opts: ResolveOptions = {}):
     goPrograms,
     wheels: [...wheels.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, w]) => w),
   };
+}
+
+// A library directory the image's loader searches without an ld.so.cache.
+const IMAGE_LIBRARY_FILE = /^\/(?:usr\/)?lib(?:\/x86_64-linux-gnu)?\/[^/]+\.so[.\d]*$/;
+
+/**
+ * Libraries the image brings itself (from a wheel) for programs this machine cannot load alone: a directory of
+ * links under the library names the image gives them, for `ldd` to resolve against; undefined when there are none.
+ */
+async function providedLibraries(spec: ImageSpec, files: CopiedFile[], cacheDir: string | undefined): Promise<string | undefined> {
+  const libs = files.filter((f) => f.origin !== undefined && IMAGE_LIBRARY_FILE.test(f.to));
+  if (libs.length === 0 || !cacheDir) return undefined;
+  const dir = path.join(cacheDir, 'provided-libraries', spec.name);
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  const names = new Set<string>();
+  for (const f of libs) {
+    names.add(path.posix.basename(f.to));
+    await fs.symlink(f.from, path.join(dir, path.posix.basename(f.to)));
+  }
+  for (const link of spec.links ?? []) {
+    if (IMAGE_LIBRARY_FILE.test(link.path) && names.has(link.target)) await fs.symlink(link.target, path.join(dir, path.posix.basename(link.path)));
+  }
+  return dir;
 }
 
 /** The applets the host's busybox has. */

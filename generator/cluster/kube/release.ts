@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { ContainerSpec, DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release, UninstallOptions } from '../types.ts';
+import type { ClaimSize, ContainerSpec, DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release, UninstallOptions } from '../types.ts';
 import type { Kube, WorkloadKind } from './kube.ts';
 import { NetworkCuts } from './network-cut.ts';
 import type { CommandRunner } from './plan.ts';
@@ -347,6 +347,15 @@ export class KubeRelease implements Release {
 
   async claims(): Promise<string[]> {
     return (await this.kube.listClaims(this.namespace)).map((c) => c.metadata?.name ?? '');
+  }
+
+  async claimSizes(): Promise<ClaimSize[]> {
+    return (await this.kube.listClaims(this.namespace)).map((c) => ({
+      name: c.metadata?.name ?? '',
+      uid: c.metadata?.uid ?? '',
+      requested: c.spec?.resources?.requests?.['storage'] ?? '',
+      capacity: c.status?.capacity?.['storage'] ?? '',
+    }));
   }
 
   async configMaps(): Promise<Array<{ name: string; data: Record<string, string> }>> {

@@ -341,32 +341,143 @@ SKIPPED: {{ .kind }} not created although {{ .key }} is true: the cluster has no
 
 {{/*
 Refuses, before anything changes, a StatefulSet change Kubernetes forbids, naming the value, why, and the way on.
-Reads the live StatefulSet with lookup, so `helm template` (GitOps) renders without the check.
-(dict "ctx" . "key" "server" "name" "<StatefulSet name>" "podManagementPolicy" "Parallel")
+Reads the live StatefulSet with lookup, so `helm template` (GitOps) renders without the check. With "grows" true the
+chart grows its volumes in place where the StorageClass allows expansion (rc.volumeGrowth, templates/grow-volumes.yaml),
+so a larger persistence.size is not refused there.
+(dict "ctx" . "key" "server" "name" "<StatefulSet name>" "podManagementPolicy" "Parallel" "grows" true)
 */}}
 {{- define "rc.refuseForbiddenChanges" -}}
 {{- $p := .ctx.Values.persistence -}}
 {{- $live := lookup "apps/v1" "StatefulSet" .ctx.Release.Namespace .name -}}
 {{- if $live -}}
 {{- $orphan := printf "kubectl delete statefulset %s -n %s --cascade=orphan (its pods keep running and keep their volumes), then run the same helm upgrade: the new StatefulSet adopts them" .name .ctx.Release.Namespace -}}
+{{- $restore := "back up (redis-charts backup now), uninstall, and install with the new setting restoring the backup (server.restore.enabled=true)" -}}
 {{- if ne $live.spec.podManagementPolicy .podManagementPolicy -}}
 {{- fail (printf "global.topology.sentinels: turning Sentinel on or off changes %s's podManagementPolicy (%s -> %s), which Kubernetes does not let a StatefulSet change. To go on: %s." .name $live.spec.podManagementPolicy .podManagementPolicy $orphan) -}}
 {{- end -}}
 {{- $claims := $live.spec.volumeClaimTemplates | default list -}}
 {{- if ne (len $claims) (ternary 1 0 $p.enabled) -}}
-{{- fail (printf "%s.persistence.enabled: %t -> %t adds or removes %s's volume claim template, which Kubernetes does not let a StatefulSet change. To go on: back up (redis-charts backup now), uninstall, and install with the new setting restoring the backup (server.restore.enabled=true)." .key (not $p.enabled) $p.enabled .name) -}}
+{{- fail (printf "%s.persistence.enabled: %t -> %t adds or removes %s's volume claim template, which Kubernetes does not let a StatefulSet change. To go on: %s." .key (not $p.enabled) $p.enabled .name $restore) -}}
 {{- end -}}
 {{- with $claims -}}
 {{- $claim := index . 0 -}}
 {{- $size := $claim.spec.resources.requests.storage -}}
 {{- if ne $size $p.size -}}
-{{- fail (printf "%s.persistence.size: %s -> %s: Kubernetes does not let a StatefulSet change its volume claim template. Where the StorageClass allows volume expansion (allowVolumeExpansion: true), grow each claim (kubectl patch pvc %s-%s-<n> -n %s -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"%s\"}}}}'), then %s. A volume cannot shrink." $.key $size $p.size $claim.metadata.name $.name $.ctx.Release.Namespace $p.size $orphan) -}}
+{{- $growth := include "rc.volumeGrowth" (dict "ctx" $.ctx "name" $.name) | fromYaml -}}
+{{- $key := printf "%s.persistence.size: %s -> %s" $.key $size $p.size -}}
+{{- if eq $growth.change "same" -}}
+{{- fail (printf "%s: the same size written another way still changes the volume claim template, which Kubernetes does not let a StatefulSet change. Write it as %s." $key $size) -}}
+{{- else if eq $growth.change "shrink" -}}
+{{- fail (printf "%s: a volume cannot shrink. Keep %s, or %s." $key $size (replace "the new setting" "the smaller size" $restore)) -}}
+{{- else if not $.grows -}}
+{{- fail (printf "%s: Kubernetes does not let a StatefulSet change its volume claim template. Where the StorageClass allows volume expansion (allowVolumeExpansion: true), grow each claim (kubectl patch pvc %s-%s-<n> -n %s -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"%s\"}}}}'), then %s." $key $claim.metadata.name $.name $.ctx.Release.Namespace $p.size $orphan) -}}
+{{- else if not $growth.expandable -}}
+{{- fail (printf "%s: the claims' StorageClass %q does not allow volume expansion (allowVolumeExpansion is not true, or the class cannot be read), so the volumes cannot grow in place. To go on: %s, or let the class expand volumes if its provisioner can." $key $growth.class (replace "the new setting" "the new size" $restore)) -}}
+{{- end -}}
 {{- end -}}
 {{- if ne ($claim.spec.storageClassName | default "") ($p.storageClass | default "") -}}
-{{- fail (printf "%s.persistence.storageClass: %q -> %q: a StatefulSet's volume claim template cannot change, and a claim never moves to another StorageClass. To go on: back up (redis-charts backup now), uninstall, and install with the new class restoring the backup (server.restore.enabled=true)." $.key ($claim.spec.storageClassName | default "") ($p.storageClass | default "")) -}}
+{{- fail (printf "%s.persistence.storageClass: %q -> %q: a StatefulSet's volume claim template cannot change, and a claim never moves to another StorageClass. To go on: %s." $.key ($claim.spec.storageClassName | default "") ($p.storageClass | default "") (replace "the new setting" "the new class" $restore)) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+Refuses an engine or version change whose server cannot read the data the running one writes: the new pods would
+fail to load their volume (and could not sync from the master) as soon as the rolling update reaches them. Compares
+the RDB format each version writes (rc.rdbFormat), read from the live StatefulSet's engine image; a tag without a
+version it knows is not checked.
+(dict "ctx" . "name" "<StatefulSet name>")
+*/}}
+{{- define "rc.refuseUnreadableData" -}}
+{{- $live := lookup "apps/v1" "StatefulSet" .ctx.Release.Namespace .name -}}
+{{- range dig "spec" "template" "spec" "containers" list $live -}}
+{{- if eq .name "redis" -}}
+{{- $engine := "redis" -}}
+{{- range .env | default list -}}
+{{- if and (eq .name "CLI_BIN") (eq (.value | default "") "valkey-cli") -}}{{- $engine = "valkey" -}}{{- end -}}
+{{- end -}}
+{{- $from := include "rc.rdbFormat" (dict "engine" $engine "image" .image) -}}
+{{- $next := $.ctx.Values.global.engine -}}
+{{- $nextImage := include "rc.image" $.ctx -}}
+{{- $to := include "rc.rdbFormat" (dict "engine" $next "image" $nextImage) -}}
+{{- if and $from $to (lt (atoi $to) (atoi $from)) -}}
+{{- $version := regexReplaceAll "^.*:" (regexReplaceAll "@.*$" .image "") "" -}}
+{{- $nextVersion := regexReplaceAll "^.*:" (regexReplaceAll "@.*$" $nextImage "") "" -}}
+{{- fail (printf "global.engine / global.images.%s.tag: %s %s -> %s %s: the running release writes its data in RDB format %s, which %s %s cannot read (it reads up to format %s), so its pods would fail to load their volumes and could not sync from the master. Stay on %s %s or newer; to move anyway, copy the data at the key level into a new release (e.g. with RIOT's replicate command), since a backup restores the same format." $next $engine $version $next $nextVersion $from $next $nextVersion $to $engine $version) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The RDB format version an engine image's server writes and reads, from its tag (7.4.1, 7.0.15-debian12); empty
+when the tag names no version known here. Valkey 7.2 to 8.x write Redis 7.2's format. */}}
+{{- define "rc.rdbFormat" -}}
+{{- $tag := regexReplaceAll "^.*:" (regexReplaceAll "@.*$" .image "") "" -}}
+{{- $v := regexFind "^[0-9]+\\.[0-9]+" $tag -}}
+{{- if $v -}}
+{{- $major := atoi (index (splitList "." $v) 0) -}}
+{{- $minor := atoi (index (splitList "." $v) 1) -}}
+{{- if eq .engine "valkey" -}}
+{{- if and (or (gt $major 7) (and (eq $major 7) (ge $minor 2))) (lt $major 9) }}11{{ end -}}
+{{- else if or (gt $major 7) (and (eq $major 7) (ge $minor 4)) }}12
+{{- else if and (eq $major 7) (ge $minor 2) }}11
+{{- else if eq $major 7 }}10
+{{- else if eq $major 6 }}9
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+How persistence.size changes against the live StatefulSet `name`, as YAML: change (none, grow, shrink, same: equal
+sizes written differently), and for a growth the claims' StorageClass, whether it allows expansion, and the claims
+(its pods' volumes, those of removed pods included). Empty values when there is no live StatefulSet (an install,
+`helm template`).
+(dict "ctx" . "name" "<StatefulSet name>")
+*/}}
+{{- define "rc.volumeGrowth" -}}
+{{- $change := "none" -}}
+{{- $class := "" -}}
+{{- $expandable := false -}}
+{{- $names := list -}}
+{{- $live := lookup "apps/v1" "StatefulSet" .ctx.Release.Namespace .name -}}
+{{- with dig "spec" "volumeClaimTemplates" list $live -}}
+{{- $template := index . 0 -}}
+{{- $from := $template.spec.resources.requests.storage -}}
+{{- $to := $.ctx.Values.persistence.size -}}
+{{- $fromBytes := include "rc.quantityBytes" $from | float64 -}}
+{{- $toBytes := include "rc.quantityBytes" $to | float64 -}}
+{{- if gt $toBytes $fromBytes -}}
+{{- $change = "grow" -}}
+{{- else if lt $toBytes $fromBytes -}}
+{{- $change = "shrink" -}}
+{{- else if ne $from $to -}}
+{{- $change = "same" -}}
+{{- end -}}
+{{- if eq $change "grow" -}}
+{{- $prefix := printf "%s-%s-" $template.metadata.name $.name -}}
+{{- range (lookup "v1" "PersistentVolumeClaim" $.ctx.Release.Namespace "").items | default list -}}
+{{- if and (hasPrefix $prefix .metadata.name) (regexMatch "^[0-9]+$" (trimPrefix $prefix .metadata.name)) -}}
+{{- $names = append $names .metadata.name -}}
+{{- $class = .spec.storageClassName | default $class -}}
+{{- end -}}
+{{- end -}}
+{{- $sc := lookup "storage.k8s.io/v1" "StorageClass" "" $class -}}
+{{- $expandable = and $sc ($sc.allowVolumeExpansion | default false) | default false -}}
+{{- end -}}
+{{- end -}}
+change: {{ $change }}
+class: {{ $class | quote }}
+expandable: {{ $expandable }}
+claims: {{ $names | sortAlpha | toJson }}
+{{- end -}}
+
+{{/* A resource quantity (1Gi, 500M, 1.5Ti) in bytes, to compare two sizes. */}}
+{{- define "rc.quantityBytes" -}}
+{{- $units := dict "" 1.0 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
+{{- $number := regexReplaceAll "[A-Za-z]+$" . "" -}}
+{{- $unit := regexReplaceAll "^[0-9.]+" . "" -}}
+{{- mulf ($number | float64) (index $units $unit) -}}
 {{- end -}}
 
 {{/* The release's members, one file each (data-pods, sentinels), rendered by the redis-server chart. */}}

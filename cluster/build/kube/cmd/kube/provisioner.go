@@ -2,7 +2,8 @@ package main
 
 // local-volume-provisioner: the default StorageClass of the local cluster. Like kind's local-path-provisioner it binds
 // on first consumer: the scheduler picks the node, then a directory on that node becomes a `local` PersistentVolume
-// pinned to it, so a pod that moves to another node cannot take its data along, as on real local disks.
+// pinned to it, so a pod that moves to another node cannot take its data along, as on real local disks. Its claims
+// can grow (resizer.go).
 
 import (
 	"context"
@@ -87,6 +88,7 @@ func runProvisioner() int {
 	client := kubernetes.NewForConfigOrDie(config)
 	ctrl := controller.NewProvisionController(context.Background(), client, *name, &localVolumes{root: *root},
 		controller.LeaderElection(false))
+	go resizeVolumes(context.Background(), client, *name)
 	ctrl.Run(context.Background())
 	return 0
 }
