@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { RELEASES_DIR, RELEASES_FILE, formatReleases, readReleases, sha256File } from '../generator/emit/releases.ts';
 import { VERSION_LOCK } from '../generator/emit/versions.ts';
 import { REPO_ROOT } from '../generator/paths.ts';
-import { helmBinary } from '../generator/toolchain/tools.ts';
+import { helmBinary } from '../toolchain/tools.ts';
 
 const ref = process.argv[2] ?? 'HEAD';
 const git = (args, input) => execFileSync('git', ['-C', REPO_ROOT, ...args], { input, maxBuffer: 64 * 1024 * 1024 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { requireCommand } from '../toolchain/tools.ts';
+import { requireCommand } from '../../toolchain/tools.ts';
 import { failureFromLogs, isBackupName, manifestFromLogs, type BackupManifest } from './manifest.ts';
 import { backupCronJobName, type BackupTarget } from './target.ts';
 

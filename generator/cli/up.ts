@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderCharts, writeCharts } from '../emit/generate.ts';
-import { helm } from '../helm/template.ts';
+import { helm } from '../../toolchain/helm.ts';
 import { UMBRELLA_DIR } from '../paths.ts';
-import { userHelm } from '../toolchain/tools.ts';
+import { userHelm } from '../../toolchain/tools.ts';
 import os from 'node:os';
 import { stringify } from 'yaml';
 import { chooseTarget, localTarget, type Target } from './target.ts';

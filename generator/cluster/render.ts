@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { helmTemplate } from '../helm/template.ts';
 import { MONITORING_API_VERSIONS } from '../helm/api-versions.ts';
-import { helmBinary } from '../toolchain/tools.ts';
+import { helmBinary } from '../../toolchain/tools.ts';
 import type { InstallOptions } from './types.ts';
 
 /**

@@ -9,7 +9,7 @@ import { buildImages } from '../../cluster/local/images/index.ts';
 import { clusterBinaries, toolsDir } from '../../cluster/local/tools.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
 import { components } from '../../generator/charts/catalog.ts';
-import { helmBinary } from '../../generator/toolchain/tools.ts';
+import { helmBinary } from '../../toolchain/tools.ts';
 import { kubectl, localCluster } from '../support/local-cluster.ts';
 import { restrictedNamespaceManifest } from '../../generator/cluster/pod-security.ts';
 

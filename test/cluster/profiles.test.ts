@@ -9,7 +9,7 @@ import { buildImages } from '../../cluster/local/images/index.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
 import { UMBRELLA_DIR } from '../../generator/paths.ts';
 import { profileFile } from '../scenarios/scenario.ts';
-import { helmBinary, type HelmMajor } from '../../generator/toolchain/tools.ts';
+import { helmBinary, type HelmMajor } from '../../toolchain/tools.ts';
 import { PodStartError } from '../../generator/cluster/pod-start-watch.ts';
 import { kubectl, localCluster, localKubeCluster } from '../support/local-cluster.ts';
 import { rejection } from '../support/rejection.ts';

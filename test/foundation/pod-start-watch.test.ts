@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type * as k8s from '@kubernetes/client-node';
 import { installWatchingPods, PodStartError, watchPodStarts, type PodSource } from '../../generator/cluster/pod-start-watch.ts';
 import { CommandRunner } from '../../generator/cluster/kube/plan.ts';
-import { helm } from '../../generator/helm/template.ts';
+import { helm } from '../../toolchain/helm.ts';
 import { kubectlPodSource } from '../../generator/cli/kube-access.ts';
 import { rejection } from '../support/rejection.ts';
 import { crashed, initDone, pod, waiting } from '../support/pods.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { UMBRELLA_DIR } from '../../paths.ts';
-import { userHelm } from '../../toolchain/tools.ts';
+import { userHelm } from '../../../toolchain/tools.ts';
 import type { Cluster, InstallOptions, Release } from '../types.ts';
 import { installWatchingPods, type PodSource } from '../pod-start-watch.ts';
 import { failedHookJob, hookJobLogs } from './hook-logs.ts';

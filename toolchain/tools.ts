@@ -9,7 +9,7 @@ export class ToolMissingError extends Error {
   override name = 'ToolMissingError';
 }
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 // Versions must match HELM_PINS in scripts/setup-tools.mjs.
 export const HELM: Record<HelmMajor, { version: string; path: string }> = {
