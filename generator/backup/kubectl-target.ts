@@ -1,4 +1,4 @@
-import type { JobRun } from '../cluster/types.ts';
+import type { JobRun } from '../../cluster/driver.ts';
 import type { BackupTarget } from './target.ts';
 
 /** Runs kubectl with the given arguments and returns its stdout (kubectlFor: the local cluster's client or the user's). */

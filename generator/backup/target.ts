@@ -1,4 +1,4 @@
-import type { JobRun } from '../cluster/types.ts';
+import type { JobRun } from '../../cluster/driver.ts';
 
 /** What the backup operations need from a release; kubectlTarget provides it for a release on any cluster. */
 export interface BackupTarget {

@@ -16,7 +16,7 @@ import { validateProfileWithSets } from '../profiles/validate.ts';
 import { errorsIn, formatDiagnostic } from '../profiles/diagnostics.ts';
 import { DEFAULT_LOCAL_CLUSTER } from './cluster.ts';
 import { helmTargetArgs, kubectlFor, kubectlPodSource } from './kube-access.ts';
-import { installWatchingPods, PodStartError } from '../cluster/pod-start-watch.ts';
+import { installWatchingPods, PodStartError } from '../../cluster/pod-start-watch.ts';
 import { kubeConnectionInfo } from './release-connection.ts';
 import { parse, UsageError, type Command } from './command.ts';
 import { validProfileFile } from './profile-arg.ts';

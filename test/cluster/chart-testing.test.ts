@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../../generator/paths.ts';
 import { components } from '../../generator/charts/catalog.ts';
 import { helmBinary } from '../../toolchain/tools.ts';
 import { kubectl, localCluster } from '../support/local-cluster.ts';
-import { restrictedNamespaceManifest } from '../../generator/cluster/pod-security.ts';
+import { restrictedNamespaceManifest } from '../../cluster/pod-security.ts';
 
 /**
  * chart-testing, built from its Go module, as the GitHub workflow runs it: `ct lint` and `ct install` of every chart

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CommandRunner, KubeCluster, formatStep } from '../../generator/cluster/kube/index.ts';
+import { CommandRunner, KubeCluster, formatStep } from '../../cluster/kube/index.ts';
 import { helmBinary } from '../../toolchain/tools.ts';
 import { scenarioModules } from '../scenarios/index.ts';
 import { profileFile } from '../scenarios/scenario.ts';

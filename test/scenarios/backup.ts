@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Cluster, JobRun, Release } from '../../generator/cluster/types.ts';
+import type { Cluster, JobRun, Release } from '../../cluster/driver.ts';
 import { dataPods, podClient, sentinelPods, waitForSingleMaster, ask, SENTINEL_PORT, MASTER_SET } from '../support/ha.ts';
 import { profileFile, type Scenario } from './scenario.ts';
 import { manifestFromLogs, type BackupManifest } from '../../generator/backup/manifest.ts';

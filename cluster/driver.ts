@@ -1,5 +1,5 @@
 /**
- * The driver interface every scenario is written against. KubeCluster (generator/cluster/kube/) implements it with
+ * The driver interface every scenario is written against. KubeCluster (cluster/kube/) implements it with
  * helm + @kubernetes/client-node for any kubeconfig: the local cluster, kind, a user's cluster.
  */
 

@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { ClaimSize, ContainerSpec, DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release, UninstallOptions } from '../types.ts';
+import type { ClaimSize, ContainerSpec, DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release, UninstallOptions } from '../driver.ts';
 import type { Kube, WorkloadKind } from './kube.ts';
 import { NetworkCuts } from './network-cut.ts';
 import type { CommandRunner } from './plan.ts';

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import * as k8s from '@kubernetes/client-node';
-import type { Endpoint } from '../types.ts';
+import type { Endpoint } from '../driver.ts';
 import type { CommandRunner } from './plan.ts';
 
 export interface ForwardTarget {

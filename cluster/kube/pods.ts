@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { PodInfo, PodPhase } from '../types.ts';
+import type { PodInfo, PodPhase } from '../driver.ts';
 
 /** A client-node Pod as the driver contract describes pods. */
 export function podInfo(p: k8s.V1Pod): PodInfo {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { REPO_ROOT } from '../../paths.ts';
-import { stopOnAbort } from '../../../toolchain/stop-on-abort.ts';
+import { REPO_ROOT } from '../../generator/paths.ts';
+import { stopOnAbort } from '../../toolchain/stop-on-abort.ts';
 
 /** The command-line tools a real-cluster run calls. */
 export type Tool = 'helm' | 'kind' | 'kubectl' | 'docker';
