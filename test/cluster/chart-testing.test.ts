@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { localImageValues } from '../../cluster/local/chart-images.ts';
+import { localImageValues } from '../../cli/local-images.ts';
 import { run } from '../../cluster/local/exec.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { clusterBinaries, toolsDir } from '../../cluster/local/tools.ts';

@@ -6,7 +6,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { installWatchingPods, PodStartError, watchPodStarts, type PodSource } from '../../cluster/pod-start-watch.ts';
 import { CommandRunner } from '../../cluster/kube/plan.ts';
 import { helm } from '../../toolchain/helm.ts';
-import { kubectlPodSource } from '../../generator/cli/kube-access.ts';
+import { kubectlPodSource } from '../../cli/kube-access.ts';
 import { rejection } from '../support/rejection.ts';
 import { crashed, initDone, pod, waiting } from '../support/pods.ts';
 

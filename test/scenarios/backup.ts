@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { Cluster, JobRun, Release } from '../../cluster/driver.ts';
 import { dataPods, podClient, sentinelPods, waitForSingleMaster, ask, SENTINEL_PORT, MASTER_SET } from '../support/ha.ts';
 import { profileFile, type Scenario } from './scenario.ts';
-import { manifestFromLogs, type BackupManifest } from '../../generator/backup/manifest.ts';
-import { backupCronJobName } from '../../generator/backup/target.ts';
+import { manifestFromLogs, type BackupManifest } from '../../cli/backup/manifest.ts';
+import { backupCronJobName } from '../../cli/backup/target.ts';
 
 export { manifestFromLogs };
 

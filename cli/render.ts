@@ -1,6 +1,6 @@
-import { renderCharts, writeCharts } from '../emit/generate.ts';
-import { helmTemplate } from '../helm/template.ts';
-import { helmBinary, userHelm, type HelmMajor } from '../../toolchain/tools.ts';
+import { renderCharts, writeCharts } from '../generator/emit/generate.ts';
+import { helmTemplate } from '../generator/helm/template.ts';
+import { helmBinary, userHelm, type HelmMajor } from '../toolchain/tools.ts';
 import { parse, UsageError, type Command } from './command.ts';
 import { validProfileFile } from './profile-arg.ts';
 import { DEFAULT_NAMESPACE } from './namespace.ts';

@@ -5,30 +5,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { requireCommand } from '../../toolchain/tools.ts';
 import { failureFromLogs, isBackupName, manifestFromLogs, type BackupManifest } from './manifest.ts';
+import { locationFromCronJob, type BackupLocation } from './location.ts';
 import { backupCronJobName, type BackupTarget } from './target.ts';
 
 const run = promisify(execFile);
 
 /** Where a release's backups go, read from its backup CronJob. */
-export interface BackupLocation {
-  remoteType: string;
-  remotePath: string;
-  secretName: string | undefined;
-  claimName: string | undefined;
-}
-
 export async function backupLocation(target: BackupTarget): Promise<BackupLocation> {
-  const cj = await target.cronJob(backupCronJobName(target.name));
-  const pod = cj.spec.jobTemplate.spec.template.spec;
-  const upload = (pod.containers as any[]).find((c) => c.name === 'upload');
-  const env = Object.fromEntries(((upload?.env ?? []) as { name: string; value?: string }[]).map((e) => [e.name, e.value ?? '']));
-  const volumes = (pod.volumes ?? []) as any[];
-  return {
-    remoteType: env.REMOTE_TYPE ?? 'local',
-    remotePath: env.REMOTE_PATH ?? '',
-    secretName: volumes.find((v) => v.name === 'remote-config')?.secret?.secretName,
-    claimName: volumes.find((v) => v.name === 'backups')?.persistentVolumeClaim?.claimName,
-  };
+  return locationFromCronJob(await target.cronJob(backupCronJobName(target.name)));
 }
 
 /** Run the backup CronJob now; throws with the job's own failure line when it fails. */
@@ -70,23 +54,4 @@ export async function listBackups(target: BackupTarget): Promise<ListedBackup[]>
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * The steps that restore a backup into an existing release: the data volumes must be empty (or force) and every
- * data pod must start together, so no old master hands its data back to the replicas.
- */
-export function restoreSteps(o: { release: string; namespace: string; chart: string; backup: string; dataNodes: number }): string[] {
-  const set = `--set server.restore.enabled=true,server.restore.backup=${o.backup}`;
-  const ns = `--namespace ${o.namespace}`;
-  const sts = `${o.release}-redis`;
-  return [
-    `helm upgrade ${o.release} ${o.chart} ${ns} --reuse-values ${set},server.restore.force=true`,
-    `kubectl ${ns} scale statefulset ${sts} --replicas=0`,
-    `kubectl ${ns} wait --for=delete pod -l app.kubernetes.io/instance=${o.release},app.kubernetes.io/component=server --timeout=5m`,
-    `kubectl ${ns} scale statefulset ${sts} --replicas=${o.dataNodes}`,
-    `kubectl ${ns} rollout status statefulset ${sts} --timeout=10m`,
-    `kubectl ${ns} logs ${sts}-0 -c restore   # "restore: <name> placed (<keys> keys...)"`,
-    `helm upgrade ${o.release} ${o.chart} ${ns} --reuse-values --set server.restore.force=false`,
-  ];
 }

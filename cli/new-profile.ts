@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { newProfile } from '../profiles/new-profile.ts';
-import { formatDiagnostic } from '../profiles/diagnostics.ts';
-import { resolveProfile } from '../profiles/files.ts';
-import { SetSyntaxError } from '../profiles/set-values.ts';
+import { newProfile } from '../generator/profiles/new-profile.ts';
+import { formatDiagnostic } from '../generator/profiles/diagnostics.ts';
+import { resolveProfile } from '../generator/profiles/files.ts';
+import { SetSyntaxError } from '../generator/profiles/set-values.ts';
 import { parse, UsageError, type Command } from './command.ts';
 
 export const newProfileCommand: Command = {

@@ -1,8 +1,9 @@
-import { kubectlTarget } from '../backup/kubectl-target.ts';
+import { kubectlTarget } from './backup/kubectl-target.ts';
 import { kubectlFor } from './kube-access.ts';
 import { chooseTarget } from './target.ts';
-import { backupNow, listBackups, restoreSteps } from '../backup/operations.ts';
-import { isBackupName } from '../backup/manifest.ts';
+import { backupNow, listBackups } from './backup/operations.ts';
+import { restoreSteps } from './backup/restore-steps.ts';
+import { isBackupName } from './backup/manifest.ts';
 import { parse, UsageError, type Command } from './command.ts';
 import { DEFAULT_NAMESPACE } from './namespace.ts';
 

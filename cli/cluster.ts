@@ -1,5 +1,5 @@
-import { KUBERNETES_VERSION } from '../../cluster/local/layout.ts';
-import { clusterStatus, startCluster, stopCluster } from '../../cluster/local/lifecycle.ts';
+import { KUBERNETES_VERSION } from '../cluster/local/layout.ts';
+import { clusterStatus, startCluster, stopCluster } from '../cluster/local/lifecycle.ts';
 import { parse, UsageError, type Command } from './command.ts';
 
 /** The local cluster `cluster up` and `up` use; REDIS_CHARTS_LOCAL_CLUSTER names another (tests run their own). */

@@ -1,5 +1,5 @@
-import { components, type ComponentChart } from '../../generator/charts/catalog.ts';
-import type { BuiltImage } from './images/index.ts';
+import { components, type ComponentChart } from '../generator/charts/catalog.ts';
+import type { BuiltImage } from '../cluster/local/images/index.ts';
 
 /** The local image registry name: images built on this machine carry it, and nothing is ever pulled from it. */
 export const LOCAL_REGISTRY = 'redis-charts.local';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { clusterBinaries } from '../../cluster/local/tools.ts';
-import { LOG_LINES } from '../../cluster/pod-start-failure.ts';
-import type { PodSource } from '../../cluster/pod-start-watch.ts';
-import { requireCommand } from '../../toolchain/tools.ts';
+import { clusterBinaries } from '../cluster/local/tools.ts';
+import { LOG_LINES } from '../cluster/pod-start-failure.ts';
+import type { PodSource } from '../cluster/pod-start-watch.ts';
+import { requireCommand } from '../toolchain/tools.ts';
 import type { Target } from './target.ts';
 
 type KubeTarget = Exclude<Target, { kind: 'new-local' }>;

@@ -1,6 +1,6 @@
-import { validateProfile } from '../profiles/validate.ts';
-import { errorsIn, formatDiagnostic } from '../profiles/diagnostics.ts';
-import { resolveProfile } from '../profiles/files.ts';
+import { validateProfile } from '../generator/profiles/validate.ts';
+import { errorsIn, formatDiagnostic } from '../generator/profiles/diagnostics.ts';
+import { resolveProfile } from '../generator/profiles/files.ts';
 import { UsageError } from './command.ts';
 
 /** The profile a command was given, validated; undefined (after printing every problem) when it has an error. */

@@ -1,4 +1,4 @@
-import { RESTRICTED_NAMESPACE_LABELS } from '../../cluster/pod-security.ts';
+import { RESTRICTED_NAMESPACE_LABELS } from '../cluster/pod-security.ts';
 
 type Kubectl = (args: string[]) => Promise<string>;
 

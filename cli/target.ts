@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { clusterStatus } from '../../cluster/local/lifecycle.ts';
-import { clusterLayout } from '../../cluster/local/layout.ts';
-import { readState } from '../../cluster/local/state.ts';
+import { clusterStatus } from '../cluster/local/lifecycle.ts';
+import { clusterLayout } from '../cluster/local/layout.ts';
+import { readState } from '../cluster/local/state.ts';
 
 /**
  * Where `up` deploys: a named or current Kubernetes context (the user's kubeconfig); a local cluster already running on

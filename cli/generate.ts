@@ -1,5 +1,5 @@
-import { renderCharts, writeCharts } from '../emit/generate.ts';
-import { staleFiles } from '../emit/check.ts';
+import { renderCharts, writeCharts } from '../generator/emit/generate.ts';
+import { staleFiles } from '../generator/emit/check.ts';
 import { parse, type Command } from './command.ts';
 
 export const generateCommand: Command = {
