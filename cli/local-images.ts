@@ -1,4 +1,5 @@
-import { components, type ComponentChart } from '../generator/charts/catalog.ts';
+import { components } from '../generator/charts/catalog.ts';
+import type { ComponentChart } from '../generator/charts/chart.ts';
 import type { BuiltImage } from '../cluster/local/images/index.ts';
 
 /** The local image registry name: images built on this machine carry it, and nothing is ever pulled from it. */

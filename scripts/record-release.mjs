@@ -22,7 +22,7 @@ try {
   const chartDir = path.join(work, 'charts', 'redis');
   const { version } = parse(fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8'));
   const releases = readReleases();
-  if (releases.some((r) => r.version === version)) throw new Error(`release ${version} is already recorded in ${RELEASES_FILE}: a release is never replaced; bump the versions in generator/charts/catalog.ts`);
+  if (releases.some((r) => r.version === version)) throw new Error(`release ${version} is already recorded in ${RELEASES_FILE}: a release is never replaced; bump the versions in generator/charts/<chart>/chart.ts`);
   const out = path.join(REPO_ROOT, RELEASES_DIR);
   fs.mkdirSync(out, { recursive: true });
   execFileSync(helmBinary(3), ['package', chartDir, '--destination', out], { stdio: ['ignore', 'ignore', 'inherit'] });

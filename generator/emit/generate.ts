@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { stringify } from 'yaml';
-import { APP_VERSION, componentValuesModel, components, umbrella, umbrellaSchema, umbrellaValuesModel, type ComponentChart } from '../charts/catalog.ts';
+import { APP_VERSION, componentValuesModel, components, umbrella, umbrellaSchema, umbrellaValuesModel } from '../charts/catalog.ts';
+import type { ComponentChart } from '../charts/chart.ts';
 import { bool, group, toSchema, type Group } from '../model/dsl.ts';
 import { valuesYaml } from './values-yaml.ts';
 import { valuesSchemaJson } from './schema-json.ts';
@@ -10,7 +11,6 @@ import { valueRows } from './values-table.ts';
 import { staleFiles } from './check.ts';
 import { REPO_ROOT, GENERATOR_DIR } from '../paths.ts';
 import { listProfiles } from '../profiles/files.ts';
-import { generatedChartFiles } from '../observability/chart-files.ts';
 import { enforceVersionBumps } from './versions.ts';
 
 const hbs = Handlebars.create();
@@ -49,10 +49,10 @@ function componentFiles(chart: ComponentChart): OutputFile[] {
         installCommand: `helm install my-redis charts/${chart.name}`,
       }),
     },
-    ...copyTemplates(chart.name, dir),
-    // Written from TypeScript sources (generator/observability), not copied.
-    ...generatedChartFiles(chart.name).map((f) => ({ path: `${dir}/files/${f.name}`, content: f.content })),
-    ...ciValues(chart.name, dir),
+    ...copyTemplates(chart.name, dir, chart.sharedScripts),
+    // Written from TypeScript sources, not copied.
+    ...(chart.generatedFiles?.() ?? []).map((f) => ({ path: `${dir}/files/${f.name}`, content: f.content })),
+    { path: `${dir}/ci/default-values.yaml`, content: `# Values chart-testing installs this chart with.\n${stringify(chart.ciValues)}` },
   ];
 }
 
@@ -67,10 +67,9 @@ function umbrellaFiles(): OutputFile[] {
       path: `${dir}/README.md`,
       content: readme({
         ...umbrella, appVersion: APP_VERSION, intro: intro(umbrella.name), rows: valueRows(model),
-        installCommand: 'helm install my-redis charts/redis -f values/ha-production.yaml',
       }),
     },
-    ...copyTemplates(umbrella.name, dir),
+    ...copyTemplates(umbrella.name, dir, false),
     // Subcharts are copied in, so `helm install` needs no `helm dependency build` step.
     ...components.flatMap((c) => componentFiles(c).map((f) => ({ ...f, path: f.path.replace(/^charts\//, `${dir}/charts/`) }))),
     ...listProfiles().map((p) => ({ path: `${dir}/ci/${p.name}-values.yaml`, content: fs.readFileSync(p.file, 'utf8') })),
@@ -89,41 +88,21 @@ function intro(chartName: string): string {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
 }
 
-/** Chart-specific templates, plus the shared helpers every chart carries. */
-function copyTemplates(chartName: string, dir: string): OutputFile[] {
+/** Chart-specific templates, plus the shared helpers every chart carries (and the shared shell library where asked). */
+function copyTemplates(chartName: string, dir: string, sharedScripts: boolean): OutputFile[] {
   const sources = [
     ...sourceDir('shared', 'templates', dir),
     ...sourceDir(chartName, 'templates', dir),
-    // Charts whose scripts talk to Redis share one shell library.
-    ...(hasScripts(chartName) ? sourceDir('shared', 'files', dir) : []),
+    ...(sharedScripts ? sourceDir('shared', 'files', dir) : []),
     ...sourceDir(chartName, 'files', dir),
   ];
   return sources.map(({ from, to }) => ({ path: to, content: fs.readFileSync(from, 'utf8') }));
-}
-
-function hasScripts(chartName: string): boolean {
-  return filesIn(path.join(GENERATOR_DIR, 'charts', chartName, 'files')).some((f) => f.endsWith('.sh'));
 }
 
 function sourceDir(chartName: string, sub: 'templates' | 'files', dir: string) {
   const root = path.join(GENERATOR_DIR, 'charts', chartName, sub);
   return filesIn(root).map((f) => ({ from: f, to: `${dir}/${sub}/${path.relative(root, f)}` }));
 }
-
-function ciValues(chartName: string, dir: string): OutputFile[] {
-  const values = CI_VALUES[chartName] ?? {};
-  return [{ path: `${dir}/ci/default-values.yaml`, content: `# Values chart-testing installs this chart with.\n${stringify(values)}` }];
-}
-
-/** What `ct install` needs for each component installed on its own. */
-const CI_VALUES: Record<string, Record<string, unknown>> = {
-  'redis-server': { global: { topology: { dataNodes: 2 } } },
-  'redis-sentinel': { global: { topology: { dataNodes: 3, sentinels: 3 } } },
-  // On its own the exporter scrapes a Redis elsewhere; without the server chart there is no password Secret to read.
-  'redis-exporter': { serviceMonitor: { enabled: false }, global: { auth: { enabled: false } } },
-  'redis-alerts': { prometheusRule: { enabled: false } },
-  'redis-backup': { schedule: '0 */6 * * *' },
-};
 
 function filesIn(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

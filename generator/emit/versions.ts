@@ -9,7 +9,7 @@ import { compareSemver, isSemver, nextPatch } from './semver.ts';
 
 /**
  * Every chart's version and the hash of the content released under it. A chart whose generated files
- * change needs a new version (edit it in generator/charts/catalog.ts); `generate` refuses otherwise and
+ * change needs a new version (edit it in generator/charts/<chart>/chart.ts); `generate` refuses otherwise and
  * records the new pair when the version was bumped. Changes are measured against the lock of the last
  * release (releases/releases.json), so a chart is bumped once per release, not once per edit. The lock lives
  * outside charts/ because it is history, not output.
@@ -60,7 +60,7 @@ export function checkVersions(files: OutputFile[], locked: VersionLock, versions
     if (!isSemver(version)) {
       problems.push(`chart ${chart}: version "${version}" is not semver (MAJOR.MINOR.PATCH)`);
     } else if (before && before.contentSha256 !== contentSha256 && compareSemver(version, before.version) <= 0) {
-      problems.push(`chart ${chart} changed but its version is still ${version}: bump it to ${nextPatch(before.version)} or higher in generator/charts/catalog.ts`);
+      problems.push(`chart ${chart} changed but its version is still ${version}: bump it to ${nextPatch(before.version)} or higher in generator/charts/${chart}/chart.ts`);
       lock[chart] = before;
     }
   }
