@@ -1,4 +1,5 @@
-import { renderCharts, writeCharts } from '../generator/emit/generate.ts';
+import { renderCharts } from '../generator/emit/generate.ts';
+import { writeCharts } from '../generator/emit/write.ts';
 import { staleFiles } from '../generator/emit/check.ts';
 import { parse, type Command } from './command.ts';
 

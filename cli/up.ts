@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { renderCharts, writeCharts } from '../generator/emit/generate.ts';
+import { renderCharts } from '../generator/emit/generate.ts';
+import type { OutputFile } from '../generator/emit/output.ts';
+import { stageCharts } from '../generator/emit/write.ts';
 import { helm } from '../toolchain/helm.ts';
-import { UMBRELLA_DIR } from '../generator/paths.ts';
 import { userHelm } from '../toolchain/tools.ts';
 import os from 'node:os';
 import { stringify } from 'yaml';
@@ -53,11 +54,12 @@ Examples:
     const merged = profileWithSets(profile, values.set ?? []);
     if (!merged) return 1;
     try {
-      writeCharts(renderCharts());
+      // The charts as generator/ makes them now; deployed from a temporary directory, so the repository is not written.
+      const charts = renderCharts();
       const target = chooseTarget(values['kube-context']);
-      if (target.kind === 'new-local') return await upOnNewLocalCluster(merged.file, release, namespace);
+      if (target.kind === 'new-local') return await upOnNewLocalCluster(charts, merged.file, release, namespace);
       try {
-        await deploy(target, merged.file, release, namespace);
+        await deploy(target, charts, merged.file, release, namespace);
       } catch (e) {
         if (!(e instanceof PodStartError)) throw e;
         console.error(`redis-charts up: ${e.message}\n\nThe release ${release} stays installed in namespace ${namespace} (status failed) for inspection.`
@@ -90,19 +92,21 @@ function profileWithSets(profile: string, sets: string[]): { file: string; remov
   return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function deploy(target: Exclude<Target, { kind: 'new-local' }>, profile: string, release: string, namespace: string): Promise<void> {
+async function deploy(target: Exclude<Target, { kind: 'new-local' }>, charts: OutputFile[], profile: string, release: string, namespace: string): Promise<void> {
   const where = target.kind === 'local' ? `the local cluster ${target.name} (KUBECONFIG=${target.kubeconfig})` : `Kubernetes context ${target.context}`;
   console.log(`deploying ${release} to ${where}, namespace ${namespace}`);
   const started = Date.now();
   const localImages = target.kind === 'local' ? await localImagesValuesFile() : undefined;
   const kubectl = kubectlFor(target);
   await ensureRestrictedNamespace(kubectl, namespace);
+  const staged = stageCharts(charts);
   try {
     await installWatchingPods((signal) => helm(userHelm(), [
-      'upgrade', '--install', release, UMBRELLA_DIR, '-f', profile, ...(localImages ? ['-f', localImages.file] : []),
+      'upgrade', '--install', release, staged.umbrellaDir, '-f', profile, ...(localImages ? ['-f', localImages.file] : []),
       '--namespace', namespace, ...helmTargetArgs(target), '--wait', '--timeout', '10m',
     ], { signal }), kubectlPodSource(kubectl, release, namespace));
   } finally {
+    staged.remove();
     localImages?.remove();
   }
   const info = await kubeConnectionInfo(kubectl, release, namespace, target.kind === 'local');
@@ -119,7 +123,7 @@ async function localImagesValuesFile(): Promise<{ file: string; remove: () => vo
   return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function upOnNewLocalCluster(profile: string, release: string, namespace: string): Promise<number> {
+async function upOnNewLocalCluster(charts: OutputFile[], profile: string, release: string, namespace: string): Promise<number> {
   console.log(`no Kubernetes context configured: starting the local cluster ${DEFAULT_LOCAL_CLUSTER} (real Kubernetes on this machine)`);
   let stopping = false;
   const stop = async () => {
@@ -138,7 +142,7 @@ async function upOnNewLocalCluster(profile: string, release: string, namespace: 
     const started = Date.now();
     await startCluster({ name: DEFAULT_LOCAL_CLUSTER, log: (line) => console.log(`  ${line}`) });
     console.log(`local cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    await deploy(localTarget(DEFAULT_LOCAL_CLUSTER), profile, release, namespace);
+    await deploy(localTarget(DEFAULT_LOCAL_CLUSTER), charts, profile, release, namespace);
     console.log(`\nPress Ctrl-C (or run \`redis-charts cluster down\`) to remove the release and the cluster.`);
     // The cluster runs in its own supervisor process; this one waits for Ctrl-C, or for `cluster down` elsewhere.
     await new Promise<void>((resolve) => {

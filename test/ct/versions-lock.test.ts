@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { renderCharts, type OutputFile } from '../../generator/emit/generate.ts';
-import { VERSION_LOCK, VersionBumpError, baselineVersionLock, checkVersions, enforceVersionBumps, formatVersionLock, readVersionLock } from '../../generator/emit/versions.ts';
+import { renderCharts } from '../../generator/emit/generate.ts';
+import type { OutputFile } from '../../generator/emit/output.ts';
+import { VERSION_LOCK, VersionBumpError, checkVersions, formatVersionLock } from '../../generator/emit/versions.ts';
+import { baselineVersionLock, enforceVersionBumps, readVersionLock } from '../../generator/emit/version-lock-file.ts';
 import { compareSemver } from '../../generator/emit/semver.ts';
 
 const files = (content: string): OutputFile[] => [
