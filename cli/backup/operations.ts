@@ -6,18 +6,19 @@ import { promisify } from 'node:util';
 import { requireCommand } from '../../toolchain/tools.ts';
 import { failureFromLogs, isBackupName, manifestFromLogs, type BackupManifest } from './manifest.ts';
 import { locationFromCronJob, type BackupLocation } from './location.ts';
-import { backupCronJobName, type BackupTarget } from './target.ts';
+import { backupName } from '../../generator/charts/names.ts';
+import type { BackupTarget } from './target.ts';
 
 const run = promisify(execFile);
 
 /** Where a release's backups go, read from its backup CronJob. */
 export async function backupLocation(target: BackupTarget): Promise<BackupLocation> {
-  return locationFromCronJob(await target.cronJob(backupCronJobName(target.name)));
+  return locationFromCronJob(await target.cronJob(backupName(target.name)));
 }
 
 /** Run the backup CronJob now; throws with the job's own failure line when it fails. */
 export async function backupNow(target: BackupTarget, timeoutMs?: number): Promise<BackupManifest> {
-  const r = await target.runCronJob(backupCronJobName(target.name), { timeoutMs });
+  const r = await target.runCronJob(backupName(target.name), { timeoutMs });
   if (!r.succeeded) throw new Error(`backup job ${r.jobName} failed: ${failureFromLogs(r.logs) ?? 'see its logs'}\n${r.logs}`);
   return manifestFromLogs(r.logs);
 }

@@ -8,7 +8,3 @@ export interface BackupTarget {
   /** The backup CronJob as rendered or as found in the cluster. */
   cronJob(name: string): Promise<Record<string, any>>;
 }
-
-/** Names the charts give a release's backup objects (redis-backup chart, _backup.tpl). */
-export const backupCronJobName = (release: string) => `${release.slice(0, 40).replace(/-+$/, '')}-backup`;
-export const backupRemoteSecretName = (release: string) => `${backupCronJobName(release)}-remote`;
