@@ -1,3 +1,5 @@
+import { masterServiceName, sentinelName } from '../generator/charts/names.ts';
+
 /** What `up` prints once a release is ready, and the environment an application would use. */
 export interface ConnectionInfo {
   text: string;
@@ -20,8 +22,8 @@ export async function kubeConnectionInfo(kubectl: Kubectl, release: string, name
   const authSecret = secrets.find((s) => decode(s, 'redis-password') !== undefined);
   const password = decode(authSecret, 'redis-password');
   const connection = secrets.find((s) => decode(s, 'redis-url') !== undefined);
-  const master = services.find((s) => s.metadata.name.endsWith('-redis-master'));
-  const sentinel = services.find((s) => s.metadata.name.endsWith('-sentinel'));
+  const master = services.find((s) => s.metadata.name === masterServiceName(release));
+  const sentinel = services.find((s) => s.metadata.name === sentinelName(release));
   const lines = [`Release ${release} is ready (namespace ${namespace}).`, '', 'Pods:'];
   for (const p of pods) lines.push(`  ${p.metadata.name.padEnd(36)} ${p.status.podIP ?? '-'}  ${p.spec.nodeName ?? ''}`);
   const env: Record<string, string> = {};
