@@ -1,3 +1,4 @@
+{{/* generated from generator/charts/shared/templates/_common.tpl; edit there */ -}}
 {{/* Shared helpers, written once in generator/charts/shared and copied into every chart. */}}
 
 {{/* Base name of every object of a release: the release name. */}}

@@ -1,3 +1,4 @@
+{{/* generated from generator/charts/redis-backup/templates/_backup.tpl; edit there */ -}}
 {{/* The Secret with rclone.conf: the one named, or the one this chart renders (rc.backupRemoteSecretName, in _common.tpl
 with rc.backupName, as the restore side of redis-server reads them). */}}
 {{- define "rc.backupRemoteSecret" -}}
