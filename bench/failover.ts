@@ -9,7 +9,7 @@ import { profileFile } from '../test/scenarios/scenario.ts';
 import { HA_ONLY, killMasterAndMeasure } from '../test/scenarios/ha.ts';
 import { AckWriter, missingAcked } from '../test/support/ack-writer.ts';
 import { ask, podClient, sentinelClient, sentinelPods, waitForSingleMaster, REDIS_PORT, SENTINEL_PORT } from '../test/support/ha.ts';
-import type { Release } from '../generator/cluster/types.ts';
+import type { Release } from '../cluster/driver.ts';
 import { sleep } from '../test/support/ack-writer.ts';
 import { summarize } from './stats.ts';
 import { describeElection, electionsSince } from '../test/support/sentinel-elections.ts';

@@ -2,7 +2,8 @@
  * Generator time: emit every chart and validate every profile, in process, repeated.
  *   npx tsx bench/generator.ts [runs]
  */
-import { renderCharts, writeCharts } from '../generator/emit/generate.ts';
+import { renderCharts } from '../generator/emit/generate.ts';
+import { writeCharts } from '../generator/emit/write.ts';
 import { validateProfile } from '../generator/profiles/validate.ts';
 import { errorsIn } from '../generator/profiles/diagnostics.ts';
 import { listProfiles } from '../generator/profiles/files.ts';

@@ -2,7 +2,7 @@
  * The benchmarks' cluster: the local Kubernetes cluster a test run uses (started for this process, removed when it
  * ends), through the same driver as every scenario.
  */
-import type { KubeCluster } from '../generator/cluster/kube/index.ts';
+import type { KubeCluster } from '../cluster/kube/index.ts';
 import { localKubeCluster, stopLocalCluster } from '../test/support/local-cluster.ts';
 import { useRunTempDir } from '../test/support/run-temp-dir.ts';
 

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { $, argv, chalk } from 'zx';
 import { parseAllDocuments } from 'yaml';
-import { CommandRunner, DEFAULT_KIND_CLUSTER, describeMissing, missingKindPrerequisites } from '../generator/cluster/kube/index.ts';
+import { CommandRunner, DEFAULT_KIND_CLUSTER, describeMissing, missingKindPrerequisites } from '../cluster/kube/index.ts';
 import { REPO_ROOT, UMBRELLA_DIR } from '../generator/paths.ts';
 import { listProfiles } from '../generator/profiles/files.ts';
-import { userHelm } from '../generator/toolchain/tools.ts';
+import { userHelm } from '../toolchain/tools.ts';
 
 /** Node images of kind v0.27.0, by Kubernetes version; the first is the default. */
 const NODE_IMAGES = {

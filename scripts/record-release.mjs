@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { RELEASES_DIR, RELEASES_FILE, formatReleases, readReleases, sha256File } from '../generator/emit/releases.ts';
 import { VERSION_LOCK } from '../generator/emit/versions.ts';
 import { REPO_ROOT } from '../generator/paths.ts';
-import { helmBinary } from '../generator/toolchain/tools.ts';
+import { helmBinary } from '../toolchain/tools.ts';
 
 const ref = process.argv[2] ?? 'HEAD';
 const git = (args, input) => execFileSync('git', ['-C', REPO_ROOT, ...args], { input, maxBuffer: 64 * 1024 * 1024 });
@@ -22,7 +22,7 @@ try {
   const chartDir = path.join(work, 'charts', 'redis');
   const { version } = parse(fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8'));
   const releases = readReleases();
-  if (releases.some((r) => r.version === version)) throw new Error(`release ${version} is already recorded in ${RELEASES_FILE}: a release is never replaced; bump the versions in generator/charts/catalog.ts`);
+  if (releases.some((r) => r.version === version)) throw new Error(`release ${version} is already recorded in ${RELEASES_FILE}: a release is never replaced; bump the versions in generator/charts/<chart>/chart.ts`);
   const out = path.join(REPO_ROOT, RELEASES_DIR);
   fs.mkdirSync(out, { recursive: true });
   execFileSync(helmBinary(3), ['package', chartDir, '--destination', out], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { HELM, ToolMissingError, helmBinary, requireCommand, type HelmMajor } from '../generator/toolchain/tools.ts';
+import { HELM, ToolMissingError, helmBinary, requireCommand, type HelmMajor } from '../toolchain/tools.ts';
 
 const run = promisify(execFile);
 const setupScript = fileURLToPath(new URL('../scripts/setup-tools.mjs', import.meta.url));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../paths.ts';
-import type { OutputFile } from './generate.ts';
+import type { OutputFile } from './output.ts';
 
 /** Files under charts/ that differ from, are missing from, or are not part of the generated output. */
 export function staleFiles(files: OutputFile[], root = REPO_ROOT): string[] {

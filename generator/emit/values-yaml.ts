@@ -2,10 +2,9 @@ import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
 import { defaults, type Group, type Node } from '../model/dsl.ts';
 
 /** values.yaml: the model's defaults, each key preceded by its description as a comment. */
-export function valuesYaml(model: Group, header: string): string {
+export function valuesYaml(model: Group): string {
   const doc = new Document(defaults(model));
   annotate(doc.contents as YAMLMap, model, true);
-  doc.commentBefore = header;
   return doc.toString({ lineWidth: 0, indentSeq: true, nullStr: 'null' });
 }
 

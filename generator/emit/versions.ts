@@ -1,18 +1,14 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { components, umbrella } from '../charts/catalog.ts';
-import { REPO_ROOT } from '../paths.ts';
-import type { OutputFile } from './generate.ts';
-import { lastRelease } from './releases.ts';
+import type { OutputFile } from './output.ts';
 import { compareSemver, isSemver, nextPatch } from './semver.ts';
 
 /**
- * Every chart's version and the hash of the content released under it. A chart whose generated files
- * change needs a new version (edit it in generator/charts/catalog.ts); `generate` refuses otherwise and
- * records the new pair when the version was bumped. Changes are measured against the lock of the last
- * release (releases/releases.json), so a chart is bumped once per release, not once per edit. The lock lives
- * outside charts/ because it is history, not output.
+ * Every chart's version and the hash of the content released under it. A chart whose generated files change needs
+ * a new version (edit it in generator/charts/<chart>/chart.ts); `generate` refuses otherwise and records the new
+ * pair when the version was bumped. Changes are measured against the lock of the last release
+ * (releases/releases.json), so a chart is bumped once per release, not once per edit. The lock lives outside
+ * charts/ because it is history, not output. This module only computes; version-lock-file.ts reads and writes it.
  */
 export const VERSION_LOCK = 'generator/charts/versions.lock.json';
 
@@ -42,6 +38,9 @@ export function contentHashes(files: OutputFile[], charts: string[]): Record<str
   }));
 }
 
+/** The message VersionBumpError carries for the problems checkVersions found. */
+export const versionBumpMessage = (problems: string[]) => `refusing to emit charts without a version bump:\n${problems.map((p) => `  ${p}`).join('\n')}`;
+
 export interface VersionCheck {
   /** One line per chart that changed without a valid version bump. */
   problems: string[];
@@ -60,36 +59,11 @@ export function checkVersions(files: OutputFile[], locked: VersionLock, versions
     if (!isSemver(version)) {
       problems.push(`chart ${chart}: version "${version}" is not semver (MAJOR.MINOR.PATCH)`);
     } else if (before && before.contentSha256 !== contentSha256 && compareSemver(version, before.version) <= 0) {
-      problems.push(`chart ${chart} changed but its version is still ${version}: bump it to ${nextPatch(before.version)} or higher in generator/charts/catalog.ts`);
+      problems.push(`chart ${chart} changed but its version is still ${version}: bump it to ${nextPatch(before.version)} or higher in generator/charts/${chart}/chart.ts`);
       lock[chart] = before;
     }
   }
   return { problems, lock };
 }
 
-export function readVersionLock(root = REPO_ROOT): VersionLock {
-  const file = path.join(root, VERSION_LOCK);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as VersionLock) : {};
-}
-
-/**
- * What a change is measured against: the versions lock of the last release (releases/releases.json); without a
- * recorded release, the lock file itself.
- */
-export function baselineVersionLock(root = REPO_ROOT): VersionLock {
-  return lastRelease(root)?.versions ?? readVersionLock(root);
-}
-
 export const formatVersionLock = (lock: VersionLock) => `${JSON.stringify(lock, null, 2)}\n`;
-
-/** Throws VersionBumpError naming each chart to bump; otherwise records the versions and hashes. */
-export function enforceVersionBumps(files: OutputFile[], root = REPO_ROOT): void {
-  const { problems, lock } = checkVersions(files, baselineVersionLock(root));
-  if (problems.length) throw new VersionBumpError(`refusing to emit charts without a version bump:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-  const file = path.join(root, VERSION_LOCK);
-  const text = formatVersionLock(lock);
-  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-}

@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { GENERATOR_DIR } from '../../generator/paths.ts';
-import { requireCommand } from '../../generator/toolchain/tools.ts';
+import { requireCommand } from '../../toolchain/tools.ts';
 
 /** The tools the scripts call, checked up front so a missing one fails naming its package. */
 export function requireBackupTools(): void {

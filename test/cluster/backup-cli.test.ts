@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { KubeCluster } from '../../generator/cluster/kube/index.ts';
-import type { Release } from '../../generator/cluster/types.ts';
+import type { KubeCluster } from '../../cluster/kube/index.ts';
+import type { Release } from '../../cluster/driver.ts';
 import { runCli } from '../support/cli.ts';
 import { dataPods, podClient } from '../support/ha.ts';
 import { localCluster, localKubeCluster } from '../support/local-cluster.ts';

@@ -3,15 +3,15 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { localImageValues } from '../../cluster/local/chart-images.ts';
+import { localImageValues } from '../../cli/local-images.ts';
 import { run } from '../../cluster/local/exec.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { clusterBinaries, toolsDir } from '../../cluster/local/tools.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
 import { components } from '../../generator/charts/catalog.ts';
-import { helmBinary } from '../../generator/toolchain/tools.ts';
+import { helmBinary } from '../../toolchain/tools.ts';
 import { kubectl, localCluster } from '../support/local-cluster.ts';
-import { restrictedNamespaceManifest } from '../../generator/cluster/pod-security.ts';
+import { restrictedNamespaceManifest } from '../../cluster/pod-security.ts';
 
 /**
  * chart-testing, built from its Go module, as the GitHub workflow runs it: `ct lint` and `ct install` of every chart

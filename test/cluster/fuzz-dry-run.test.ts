@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
 import { run } from '../../cluster/local/exec.ts';
-import { restrictedNamespaceManifest } from '../../generator/cluster/pod-security.ts';
-import { renderRelease } from '../../generator/cluster/render.ts';
+import { restrictedNamespaceManifest } from '../../cluster/pod-security.ts';
+import { renderRelease } from '../../generator/helm/render-release.ts';
 import { acceptedFuzzProfiles, allFuzzCases } from '../support/profile-fuzz.ts';
 import { kubectl, localCluster } from '../support/local-cluster.ts';
 

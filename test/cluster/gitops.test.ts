@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { UMBRELLA_DIR } from '../../generator/paths.ts';
-import { helmBinary } from '../../generator/toolchain/tools.ts';
+import { helmBinary } from '../../toolchain/tools.ts';
 import { runChecked } from '../../cluster/local/exec.ts';
-import { restrictedNamespaceManifest } from '../../generator/cluster/pod-security.ts';
+import { restrictedNamespaceManifest } from '../../cluster/pod-security.ts';
 import { kubectl, localValuesFile } from '../support/local-cluster.ts';
 import { profileFile, releaseName } from '../scenarios/scenario.ts';
 

@@ -3,17 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { localImageValues } from '../../cluster/local/chart-images.ts';
+import { localImageValues } from '../../cli/local-images.ts';
 import { runChecked } from '../../cluster/local/exec.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
 import { UMBRELLA_DIR } from '../../generator/paths.ts';
 import { profileFile } from '../scenarios/scenario.ts';
-import { helmBinary, type HelmMajor } from '../../generator/toolchain/tools.ts';
-import { PodStartError } from '../../generator/cluster/pod-start-watch.ts';
+import { helmBinary, type HelmMajor } from '../../toolchain/tools.ts';
+import { PodStartError } from '../../cluster/pod-start-watch.ts';
 import { kubectl, localCluster, localKubeCluster } from '../support/local-cluster.ts';
 import { rejection } from '../support/rejection.ts';
-import { restrictedNamespaceManifest } from '../../generator/cluster/pod-security.ts';
+import { restrictedNamespaceManifest } from '../../cluster/pod-security.ts';
 
 /**
  * Every profile as a user installs it, `helm upgrade --install --wait` on the local cluster (a real API server, which

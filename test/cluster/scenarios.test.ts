@@ -1,4 +1,4 @@
-import type { KubeCluster } from '../../generator/cluster/kube/index.ts';
+import type { KubeCluster } from '../../cluster/kube/index.ts';
 import { S3Server } from '../backup/s3-server.ts';
 import { requireBackupTools } from '../backup/support.ts';
 import { s3Scenarios } from '../scenarios/backup-s3.ts';

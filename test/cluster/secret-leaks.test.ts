@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { Release } from '../../generator/cluster/types.ts';
-import type { KubeCluster } from '../../generator/cluster/kube/index.ts';
+import type { Release } from '../../cluster/driver.ts';
+import type { KubeCluster } from '../../cluster/kube/index.ts';
 import { profileFile, releaseName } from '../scenarios/scenario.ts';
 import { kubectl, localKubeCluster, SCENARIO_PASSWORD } from '../support/local-cluster.ts';
 import { ArgvWatch, findSecretLeaks, registeredSecrets } from '../support/secret-leaks.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { helm } from '../../generator/helm/template.ts';
-import { helmBinary, type HelmMajor } from '../../generator/toolchain/tools.ts';
+import { helm } from '../../toolchain/helm.ts';
+import { helmBinary, type HelmMajor } from '../../toolchain/tools.ts';
 import { chartDirs, ciValuesFiles } from './charts.ts';
 
 // The `helm lint` part of `ct lint`: every chart with each of its ci values files, on both Helm majors.

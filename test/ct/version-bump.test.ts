@@ -46,7 +46,7 @@ describe('ct lint: chart version increments against main', () => {
         expect(dir, `chart ${chart} of release ${release.version}`).to.not.equal(undefined);
         const now = version(fs.readFileSync(path.join(dir!, 'Chart.yaml'), 'utf8'));
         const changed = hashNow(chart) !== contentSha256;
-        if (changed) expect(compareSemver(now, before), `${chart} changed: bump ${before} in generator/charts/catalog.ts`).to.be.above(0);
+        if (changed) expect(compareSemver(now, before), `${chart} changed: bump ${before} in generator/charts/${chart}/chart.ts`).to.be.above(0);
       });
     }
     return;
@@ -59,7 +59,7 @@ describe('ct lint: chart version increments against main', () => {
       const changed = git(['diff', '--quiet', base, '--', rel]) === undefined
         || (git(['ls-files', '--others', '--exclude-standard', '--', rel]) ?? '') !== '';
       const now = version(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8'));
-      if (changed) expect(compareSemver(now, version(before)), `${rel} changed: bump ${version(before)} in generator/charts/catalog.ts`).to.be.above(0);
+      if (changed) expect(compareSemver(now, version(before)), `${rel} changed: bump ${version(before)} in generator/charts/${path.basename(dir)}/chart.ts`).to.be.above(0);
     });
   }
 });

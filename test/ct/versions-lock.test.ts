@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { renderCharts, type OutputFile } from '../../generator/emit/generate.ts';
-import { VERSION_LOCK, VersionBumpError, baselineVersionLock, checkVersions, enforceVersionBumps, formatVersionLock, readVersionLock } from '../../generator/emit/versions.ts';
+import { renderCharts } from '../../generator/emit/generate.ts';
+import type { OutputFile } from '../../generator/emit/output.ts';
+import { VERSION_LOCK, VersionBumpError, checkVersions, formatVersionLock } from '../../generator/emit/versions.ts';
+import { baselineVersionLock, enforceVersionBumps, readVersionLock } from '../../generator/emit/version-lock-file.ts';
 import { compareSemver } from '../../generator/emit/semver.ts';
 
 const files = (content: string): OutputFile[] => [
@@ -23,7 +25,7 @@ describe('chart version lock', () => {
   it('refuses changed content under the same version and names the chart and the version to bump to', () => {
     const { lock } = checkVersions(files('v1'), {}, { a: '0.1.0' });
     const { problems } = checkVersions(files('v2'), lock, { a: '0.1.0' });
-    expect(problems).to.deep.equal(['chart a changed but its version is still 0.1.0: bump it to 0.1.1 or higher in generator/charts/catalog.ts']);
+    expect(problems).to.deep.equal(['chart a changed but its version is still 0.1.0: bump it to 0.1.1 or higher in generator/charts/a/chart.ts']);
   });
 
   it('accepts changed content with a higher version and records it; unchanged content needs nothing', () => {

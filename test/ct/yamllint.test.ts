@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { REPO_ROOT } from '../../generator/paths.ts';
-import { requireCommand } from '../../generator/toolchain/tools.ts';
+import { requireCommand } from '../../toolchain/tools.ts';
 import { chartDirs } from './charts.ts';
 
 const run = promisify(execFile);

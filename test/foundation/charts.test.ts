@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { components } from '../../generator/charts/catalog.ts';
 import { listProfiles } from '../../generator/profiles/files.ts';
 import { CHARTS_DIR, PROFILES_DIR, REPO_ROOT, UMBRELLA_DIR } from '../../generator/paths.ts';
-import type { HelmMajor } from '../../generator/toolchain/tools.ts';
+import type { HelmMajor } from '../../toolchain/tools.ts';
 import { MONITORING_API_VERSIONS, apiVersionArgs } from '../../generator/helm/api-versions.ts';
 import { HELM_MAJORS, runHelm, type HelmRun } from '../support/helm-runs.ts';
 import { objectId, parseManifests, podTemplates } from '../support/manifests.ts';

@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { renderCharts, writeCharts } from '../../generator/emit/generate.ts';
+import { renderCharts } from '../../generator/emit/generate.ts';
+import { writeCharts } from '../../generator/emit/write.ts';
 import { staleFiles } from '../../generator/emit/check.ts';
 import { componentValuesModel, components, umbrella, umbrellaValuesModel } from '../../generator/charts/catalog.ts';
 import { defaults, walk, type Group, type JsonSchema } from '../../generator/model/dsl.ts';
-import { CHARTS_DIR } from '../../generator/paths.ts';
+import { CHARTS_DIR, REPO_ROOT } from '../../generator/paths.ts';
 import { runCli } from '../support/cli.ts';
 
 interface Chart {
@@ -66,6 +67,17 @@ describe('the chart generator', () => {
     const r = await runCli(['generate', '--check']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^charts\/ is up to date \(\d+ files\)/);
+  });
+
+  it('starts every generated file but JSON with a line naming a source that exists', () => {
+    const problems = renderCharts().filter((f) => !f.path.endsWith('.json')).flatMap((f) => {
+      const lines = f.content.split('\n');
+      const first = lines[0]!.startsWith('#!') ? lines[1]! : lines[0]!;
+      const source = /generated from (\S+?)[;)]? .*edit there/.exec(first)?.[1];
+      if (!source) return [`${f.path}: no header, first line ${JSON.stringify(first)}`];
+      return fs.existsSync(path.join(REPO_ROOT, source)) ? [] : [`${f.path}: header names ${source}, which does not exist`];
+    });
+    expect(problems).to.deep.equal([]);
   });
 
   describe('generate --check', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type * as k8s from '@kubernetes/client-node';
-import { formatPodStartFailure, podStartFailure, type PodStartFailure } from '../../generator/cluster/pod-start-failure.ts';
+import { formatPodStartFailure, podStartFailure, type PodStartFailure } from '../../cluster/pod-start-failure.ts';
 import { crashed, initDone, pod, waiting } from '../support/pods.ts';
 
 describe('pod start failures: a pod that will not start, from its status', () => {

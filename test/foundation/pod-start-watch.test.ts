@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type * as k8s from '@kubernetes/client-node';
-import { installWatchingPods, PodStartError, watchPodStarts, type PodSource } from '../../generator/cluster/pod-start-watch.ts';
-import { CommandRunner } from '../../generator/cluster/kube/plan.ts';
-import { helm } from '../../generator/helm/template.ts';
-import { kubectlPodSource } from '../../generator/cli/kube-access.ts';
+import { installWatchingPods, PodStartError, watchPodStarts, type PodSource } from '../../cluster/pod-start-watch.ts';
+import { CommandRunner } from '../../cluster/kube/plan.ts';
+import { helm } from '../../toolchain/helm.ts';
+import { kubectlPodSource } from '../../cli/kube-access.ts';
 import { rejection } from '../support/rejection.ts';
 import { crashed, initDone, pod, waiting } from '../support/pods.ts';
 

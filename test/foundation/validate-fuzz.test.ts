@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { renderRelease } from '../../generator/cluster/render.ts';
+import { renderRelease } from '../../generator/helm/render-release.ts';
 import { errorsIn, formatDiagnostic, keyPath, LocatedYaml, type Diagnostic } from '../../generator/profiles/diagnostics.ts';
 import { SetSyntaxError } from '../../generator/profiles/set-values.ts';
 import { validateProfileWithSets } from '../../generator/profiles/validate.ts';

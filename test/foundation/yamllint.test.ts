@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { CHARTS_DIR, PROFILES_DIR, REPO_ROOT } from '../../generator/paths.ts';
-import { requireCommand } from '../../generator/toolchain/tools.ts';
+import { requireCommand } from '../../toolchain/tools.ts';
 import { newProfile } from '../../generator/profiles/new-profile.ts';
 
 const LINT_CONF = path.join(REPO_ROOT, 'lintconf.yaml');

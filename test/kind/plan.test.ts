@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { CommandRunner, KubeCluster, formatStep } from '../../generator/cluster/kube/index.ts';
-import { helmBinary } from '../../generator/toolchain/tools.ts';
+import { CommandRunner, KubeCluster, formatStep } from '../../cluster/kube/index.ts';
+import { helmBinary } from '../../toolchain/tools.ts';
 import { scenarioModules } from '../scenarios/index.ts';
 import { profileFile } from '../scenarios/scenario.ts';
 

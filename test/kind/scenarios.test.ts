@@ -1,4 +1,4 @@
-import { KubeCluster, KIND_SKIP_HINT, describeMissing, missingKindPrerequisites } from '../../generator/cluster/kube/index.ts';
+import { KubeCluster, KIND_SKIP_HINT, describeMissing, missingKindPrerequisites } from '../../cluster/kube/index.ts';
 import { listProfiles } from '../../generator/profiles/files.ts';
 import { scenarioModules } from '../scenarios/index.ts';
 import { runScenarios } from '../scenarios/run.ts';

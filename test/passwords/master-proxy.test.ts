@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { requireCommand } from '../../generator/toolchain/tools.ts';
+import { requireCommand } from '../../toolchain/tools.ts';
 import { freePort } from '../observability/support/local-redis.ts';
 import { NASTY_PASSWORDS, shown } from './nasty-passwords.ts';
 import { ScriptedNodes } from './support/redis-nodes.ts';

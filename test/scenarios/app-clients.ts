@@ -2,7 +2,7 @@
 // through the -master Service) writing while the master fails: each must lose no acknowledged write, and each
 // reports the recovery time it saw itself.
 import { expect } from 'chai';
-import type { DeletePodOptions, Release } from '../../generator/cluster/types.ts';
+import type { DeletePodOptions, Release } from '../../cluster/driver.ts';
 import { missingAcked } from '../support/ack-writer.ts';
 import { startAppClient, type AppClient, type ClientMode } from '../support/app-clients.ts';
 import type { ClientName } from '../support/client-programs.ts';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import type { Cluster, JobRun, Release } from '../../generator/cluster/types.ts';
+import type { Cluster, JobRun, Release } from '../../cluster/driver.ts';
 import { dataPods, podClient, sentinelPods, waitForSingleMaster, ask, SENTINEL_PORT, MASTER_SET } from '../support/ha.ts';
 import { profileFile, type Scenario } from './scenario.ts';
-import { manifestFromLogs, type BackupManifest } from '../../generator/backup/manifest.ts';
-import { backupCronJobName } from '../../generator/backup/target.ts';
+import { manifestFromLogs, type BackupManifest } from '../../cli/backup/manifest.ts';
+import { backupName } from '../../generator/charts/names.ts';
 
 export { manifestFromLogs };
 
@@ -11,7 +11,7 @@ export const KEYS = 2000;
 export const TTL_KEYS = 500;
 const TTL_S = 3600;
 
-export const backupJob = (release: Release) => backupCronJobName(release.name);
+export const backupJob = (release: Release) => backupName(release.name);
 
 /** The current master's pod name (the only data pod without sentinels). */
 async function master(release: Release): Promise<string> {

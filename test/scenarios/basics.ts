@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import type { Release } from '../../generator/cluster/types.ts';
+import type { Release } from '../../cluster/driver.ts';
 import { ask, authSecretRef, dataPods, password, REDIS_PORT, serviceNamed } from '../support/ha.ts';
 import { rejection } from '../support/rejection.ts';
 import { rawCommand } from '../support/raw-command.ts';

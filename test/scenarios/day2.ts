@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ClaimSize, Cluster, Release } from '../../generator/cluster/types.ts';
+import type { ClaimSize, Cluster, Release } from '../../cluster/driver.ts';
 import { sleep } from '../support/ack-writer.ts';
 import { ask, connectionSecretName, dataPods, MASTER_SET, password, pingWith, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
 import { lastRelease } from '../../generator/emit/releases.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Release } from '../../generator/cluster/types.ts';
+import type { Release } from '../../cluster/driver.ts';
 import { AckWriter, missingAcked, sleep, type WriterStats } from '../support/ack-writer.ts';
 import { withWriters } from '../support/write-paths.ts';
 import { ask, dataPods, podClient, REDIS_PORT, role, sentinelClient, sentinelPods, sentinelViews, SENTINEL_PORT, settledSentinelRelease, waitForSingleMaster, MASTER_SET } from '../support/ha.ts';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import type { Release } from '../../generator/cluster/types.ts';
+import type { Release } from '../../cluster/driver.ts';
 import { sleep } from '../support/ack-writer.ts';
 import { role, waitForSingleMaster } from '../support/ha.ts';
 import { PrometheusServer, type PromAlert } from '../observability/support/prometheus.ts';

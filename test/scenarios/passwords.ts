@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import type { Release } from '../../generator/cluster/types.ts';
+import type { Release } from '../../cluster/driver.ts';
 import { ask, dataPods, masterServiceClient, password, REDIS_PORT, sentinelClient, sentinelPods, SENTINEL_PORT, waitForSingleMaster } from '../support/ha.ts';
 import { HA_ONLY } from './ha.ts';
 import type { Scenario } from './scenario.ts';

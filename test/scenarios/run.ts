@@ -1,4 +1,4 @@
-import type { Cluster, Release } from '../../generator/cluster/types.ts';
+import type { Cluster, Release } from '../../cluster/driver.ts';
 import { profileFile, releaseName, type Scenario } from './scenario.ts';
 import { ArgvWatch, findSecretLeaks, registeredSecrets, type Leak } from '../support/secret-leaks.ts';
 

@@ -5,7 +5,7 @@ import { defaults } from '../../generator/model/dsl.ts';
 import { sentinelModel } from '../../generator/model/sentinel.ts';
 import type { SentinelTimings } from '../support/sentinel-elections.ts';
 import { PROFILES_DIR } from '../../generator/paths.ts';
-import type { Cluster, Release } from '../../generator/cluster/types.ts';
+import type { Cluster, Release } from '../../cluster/driver.ts';
 
 /** A behaviour claim, written once and run through the Cluster driver on any cluster (the local cluster, kind, a user's). */
 export interface Scenario {

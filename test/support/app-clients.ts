@@ -1,7 +1,7 @@
 // The clients/ probes as application pods next to a release: each reads the release's connection Secret the way an
 // app would (env from secretKeyRef), runs with a restricted security context, and reports its own RESULT.
 import { APP_IMAGE_SPECS } from '../../cluster/local/images/specs.ts';
-import type { Release } from '../../generator/cluster/types.ts';
+import type { Release } from '../../cluster/driver.ts';
 import { sleep } from './ack-writer.ts';
 import { authSecretRef, connectionSecretName } from './ha.ts';
 import type { ClientName } from './client-programs.ts';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { PodInfo, Release } from '../../generator/cluster/types.ts';
+import type { PodInfo, Release } from '../../cluster/driver.ts';
 import { sleep } from './ack-writer.ts';
 import type { ReleaseSharing } from '../scenarios/scenario.ts';
 

@@ -1,6 +1,6 @@
 // Real helm runs shared by the test files of one mocha process: each distinct command runs once.
 import { execFile } from 'node:child_process';
-import { helmBinary, type HelmMajor } from '../../generator/toolchain/tools.ts';
+import { helmBinary, type HelmMajor } from '../../toolchain/tools.ts';
 
 export const HELM_MAJORS: readonly HelmMajor[] = [3, 4];
 

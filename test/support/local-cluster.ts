@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { registerSecret } from './secret-leaks.ts';
 import { deepMerge } from '../../generator/profiles/merge.ts';
-import { localImageValues } from '../../cluster/local/chart-images.ts';
+import { localImageValues } from '../../cli/local-images.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { cutPodAddress, failNode, healPodAddress, killContainer, restoreNode } from '../../cluster/local/faults.ts';
 import { startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
 import { imagesDir } from '../../cluster/local/tools.ts';
-import { KubeCluster } from '../../generator/cluster/kube/index.ts';
+import { KubeCluster } from '../../cluster/kube/index.ts';
 import { kubectl as clusterKubectl } from '../../cluster/local/kubectl.ts';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
 

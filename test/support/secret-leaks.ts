@@ -5,7 +5,7 @@
  * password Secret holds.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Release } from '../../generator/cluster/types.ts';
+import type { Release } from '../../cluster/driver.ts';
 import { authSecretRef } from './ha.ts';
 
 export interface Leak {

@@ -3,7 +3,7 @@
  * objectively down, which epochs were tried and who was elected. A split vote (two sentinels asking for votes in the
  * same epoch, each voting for itself) shows as an epoch with several candidates and no leader.
  */
-import type { Release } from '../../generator/cluster/types.ts';
+import type { Release } from '../../cluster/driver.ts';
 import { sentinelPods } from './ha.ts';
 
 export interface ElectionRecord {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Release } from '../../generator/cluster/types.ts';
+import type { Release } from '../../cluster/driver.ts';
 import { AckWriter, missingAcked, type WriterStats } from './ack-writer.ts';
 import { masterServiceClient, podClient, sentinelClient, waitForSingleMaster } from './ha.ts';
 

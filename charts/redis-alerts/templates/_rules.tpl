@@ -1,3 +1,4 @@
+{{/* generated from generator/charts/redis-alerts/templates/_rules.tpl; edit there */ -}}
 {{/*
 The alert groups, written once: the PrometheusRule and the plain rules file both include this define.
 Prometheus templates in annotations are kept literal with {{ ` ` | quote }}.

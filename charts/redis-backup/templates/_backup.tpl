@@ -1,7 +1,8 @@
-{{/* Names the restore side (redis-server restore.*) derives the same way: "<release>-backup" and "<release>-backup-remote". */}}
-{{- define "rc.backupName" -}}{{ printf "%s-backup" (include "rc.base" .) }}{{- end -}}
+{{/* generated from generator/charts/redis-backup/templates/_backup.tpl; edit there */ -}}
+{{/* The Secret with rclone.conf: the one named, or the one this chart renders (rc.backupRemoteSecretName, in _common.tpl
+with rc.backupName, as the restore side of redis-server reads them). */}}
 {{- define "rc.backupRemoteSecret" -}}
-{{- default (printf "%s-backup-remote" (include "rc.base" .)) .Values.remote.existingSecret -}}
+{{- default (include "rc.backupRemoteSecretName" .) .Values.remote.existingSecret -}}
 {{- end -}}
 {{- define "rc.backupUsesRemote" -}}{{ if ne .Values.remote.type "local" }}true{{ end }}{{- end -}}
 

@@ -1,3 +1,4 @@
+{{/* generated from generator/charts/redis-exporter/templates/_container.tpl; edit there */ -}}
 {{/*
 One exporter container in multi-target mode: it scrapes nothing by itself (empty REDIS_ADDR), only what
 `/scrape?target=` names, with the release password from the Secret. (dict "ctx" . "port" N "portName" s "user" u)

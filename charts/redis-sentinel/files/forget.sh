@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-sentinel/files/forget.sh; edit there
 # After an upgrade: every sentinel forgets the replicas and sentinels the release no longer has (a scale-down), so
 # SENTINEL REPLICAS, SENTINEL SENTINELS and the majority Sentinel counts hold only live members. One sentinel at a
 # time: SENTINEL RESET makes it re-learn the master's replicas and the other sentinels, while the rest keep quorum.

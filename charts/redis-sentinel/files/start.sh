@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-sentinel/files/start.sh; edit there
 # Start a sentinel: find the current master, write a fresh config into the writable volume, exec Sentinel.
 set -eu
 . /scripts/lib.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-server/files/pre-stop.sh; edit there
 # Graceful stop of a master under Sentinel: pause writes, hand over to a replica, wait for the new master.
 . /scripts/lib.sh
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-server/files/probe.sh; edit there
 # Probes: startup (the dataset is loaded), liveness (the server answers), readiness (and a replica is in sync).
 . /scripts/lib.sh
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-server/files/restore.sh; edit there
 # Restore step 2 (engine image): verify the fetched backup (sha256, then the engine's RDB check) and place it
 # so the server loads it, also with AOF on. Refuses loudly on any mismatch: the pod must not start empty.
 set -eu

@@ -1,3 +1,4 @@
+{{/* generated from generator/charts/shared/templates/_common.tpl; edit there */ -}}
 {{/* Shared helpers, written once in generator/charts/shared and copied into every chart. */}}
 
 {{/* Base name of every object of a release: the release name. */}}
@@ -17,6 +18,10 @@
 {{- define "rc.readService" -}}{{ include "rc.serverName" . }}-read{{- end -}}
 {{- define "rc.sentinelName" -}}{{ include "rc.name" (dict "ctx" . "component" "sentinel") }}{{- end -}}
 {{- define "rc.sentinelHeadless" -}}{{ include "rc.sentinelName" . }}-headless{{- end -}}
+{{/* The backup chart's objects (CronJob, volume, ServiceAccount): "<release>-backup"; the server chart's restore
+reads the same volume and remote Secret. generator/charts/names.ts mirrors these names for the CLI. */}}
+{{- define "rc.backupName" -}}{{ printf "%s-backup" (include "rc.base" .) }}{{- end -}}
+{{- define "rc.backupRemoteSecretName" -}}{{ include "rc.backupName" . }}-remote{{- end -}}
 {{- define "rc.connectionSecret" -}}{{ .Values.global.auth.connectionSecretName | default (printf "%s-connection" (include "rc.serverName" .)) }}{{- end -}}
 
 {{- define "rc.sentinelAddresses" -}}

@@ -1,3 +1,4 @@
+{{/* generated from generator/charts/redis-server/templates/_connection.tpl; edit there */ -}}
 {{/* The connection Secret apps mount: REDIS_URL (seed convention key `redis-url`), sentinel addresses, master set. */}}
 {{- define "rc.connectionSecret.manifest" -}}
 {{- $ctx := .ctx -}}

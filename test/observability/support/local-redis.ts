@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { requireCommand } from '../../../generator/toolchain/tools.ts';
+import { requireCommand } from '../../../toolchain/tools.ts';
 
 const PASSWORD = 'observability-test';
 

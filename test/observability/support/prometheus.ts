@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { requireCommand } from '../../../generator/toolchain/tools.ts';
+import { requireCommand } from '../../../toolchain/tools.ts';
 import { freePort } from './local-redis.ts';
 
 export interface PromAlert {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { requireCommand } from '../../../generator/toolchain/tools.ts';
+import { requireCommand } from '../../../toolchain/tools.ts';
 
 export interface ToolResult {
   code: number;

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { renderRelease } from '../../../generator/cluster/render.ts';
+import { renderRelease } from '../../../generator/helm/render-release.ts';
 import { profileFile } from '../../scenarios/scenario.ts';
 
 export type Manifest = Record<string, any>;

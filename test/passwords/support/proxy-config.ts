@@ -1,6 +1,6 @@
-import { helmBinary } from '../../../generator/toolchain/tools.ts';
+import { helmBinary } from '../../../toolchain/tools.ts';
 import { CHARTS_DIR } from '../../../generator/paths.ts';
-import { helm } from '../../../generator/helm/template.ts';
+import { helm } from '../../../toolchain/helm.ts';
 import { parseManifests } from '../../support/manifests.ts';
 import path from 'node:path';
 

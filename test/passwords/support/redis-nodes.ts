@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { requireCommand } from '../../../generator/toolchain/tools.ts';
+import { requireCommand } from '../../../toolchain/tools.ts';
 import { freePort } from '../../observability/support/local-redis.ts';
 import { hostScripts } from './host-scripts.ts';
 import { Processes, waitFor } from '../../support/processes.ts';

@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-server/files/hooks/auth-rotate.sh; edit there
 # Before an upgrade: every data node and sentinel accepts exactly the passwords the release is about to have (the
 # password, and while a rotation lasts the previous one), then the links between them (replication, Sentinel's
 # monitoring and its peers) authenticate with the password. At run time, so no pod restarts; a pod that starts later

@@ -1,3 +1,4 @@
+# generated from generator/charts/redis-backup/files/backup-common.sh; edit there
 # Shared by the backup steps: backup names, retention selection, loud failure.
 # shellcheck shell=sh
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-backup/files/backup-dump.sh; edit there
 # Backup step 1 (engine image): stream an RDB from a healthy node, verify it, compress it, write its manifest.
 set -eu
 . "${SCRIPTS_DIR:-/scripts}/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-backup/files/backup-upload.sh; edit there
 # Backup step 2 (rclone image): store the verified dump on the backup volume and the remote, then apply retention.
 # A backup counts only once its manifest exists: the data goes first, is checked, then the manifest, then `latest`.
 set -eu

@@ -1,3 +1,4 @@
+# generated from generator/charts/shared/files/lib.sh; edit there
 # Shared by the data node scripts: how to reach a node or a sentinel, and who the master is.
 # shellcheck shell=sh
 

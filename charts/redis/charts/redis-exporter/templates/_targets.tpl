@@ -1,3 +1,4 @@
+{{/* generated from generator/charts/redis-exporter/templates/_targets.tpl; edit there */ -}}
 {{/* Name of the exporter's objects and the Prometheus `job` label of every series it serves. */}}
 {{- define "exporter.name" -}}{{ include "rc.name" (dict "ctx" . "component" "exporter") }}{{- end -}}
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-sentinel/files/probe.sh; edit there
 # Sentinel probes: liveness (answers PING), readiness (it can take part in a failover: it knows the master,
 # every replica and every other sentinel).
 . /scripts/lib.sh

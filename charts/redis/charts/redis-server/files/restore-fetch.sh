@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-server/files/restore-fetch.sh; edit there
 # Restore step 1 (rclone image): when the data volume is empty (or force), fetch the chosen backup and its manifest.
 # A missing backup or manifest fails the pod: it must not start empty when a restore was asked for.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-server/files/start.sh; edit there
 # Start a data node: write the runtime config (with the password from the Secret), decide the role, exec the server.
 set -eu
 . /scripts/lib.sh

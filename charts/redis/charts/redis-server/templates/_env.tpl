@@ -1,3 +1,4 @@
+{{/* generated from generator/charts/redis-server/templates/_env.tpl; edit there */ -}}
 {{/* Environment of the data node scripts. */}}
 {{- define "rc.serverEnv" -}}
 {{ include "rc.podTopologyEnv" . }}

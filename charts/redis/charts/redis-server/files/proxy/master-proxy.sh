@@ -1,4 +1,5 @@
 #!/bin/sh
+# generated from generator/charts/redis-server/files/proxy/master-proxy.sh; edit there
 # Start HAProxy in front of the master (arguments are HAProxy's). The health check logs in as admin with
 # the password from the Secret, sent as hex (tcp-check send-binary) in RESP framing: whatever the password
 # holds, HAProxy's config parser never reads it and Redis's inline-command parser never splits it.

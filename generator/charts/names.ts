@@ -1,0 +1,28 @@
+/**
+ * The names the charts give a release's objects, for code that looks them up in a cluster or prints them. Each
+ * function mirrors one helper of generator/charts/shared/templates/_common.tpl (named beside it) and is checked
+ * against `helm template` (test/foundation/object-names.test.ts); the templates are where the names are made.
+ */
+
+/** rc.base: the release name cut to 40 characters, less one trailing "-" (sprig trunc, then trimSuffix). */
+export function releaseBase(release: string): string {
+  const cut = release.slice(0, 40);
+  return cut.endsWith('-') ? cut.slice(0, -1) : cut;
+}
+
+/** rc.name: "<base>-<component>", or the base alone when it already ends with the component. */
+export function componentName(release: string, component: string): string {
+  const base = releaseBase(release);
+  return base.endsWith(component) ? base : `${base}-${component}`;
+}
+
+/** rc.serverName: the data nodes' StatefulSet (and the prefix of their Services and ConfigMaps). */
+export const serverName = (release: string) => componentName(release, 'redis');
+/** rc.masterService: the Service that always points at the master. */
+export const masterServiceName = (release: string) => `${serverName(release)}-master`;
+/** rc.sentinelName: the sentinels' StatefulSet and their client Service. */
+export const sentinelName = (release: string) => componentName(release, 'sentinel');
+/** rc.backupName: the backup CronJob, its volume and ServiceAccount. */
+export const backupName = (release: string) => `${releaseBase(release)}-backup`;
+/** rc.backupRemoteSecretName: the Secret with the remote's rclone.conf the backup chart renders. */
+export const backupRemoteSecretName = (release: string) => `${backupName(release)}-remote`;

@@ -1,0 +1,13 @@
+import { sentinelModel } from '../../model/sentinel.ts';
+import type { ComponentChart } from '../chart.ts';
+
+export const sentinelChart: ComponentChart = {
+  name: 'redis-sentinel',
+  alias: 'sentinel',
+  version: '0.3.1',
+  description: 'Redis Sentinel for automatic failover of redis-server data nodes.',
+  keywords: ['redis', 'valkey', 'sentinel', 'high-availability'],
+  model: sentinelModel,
+  ciValues: { global: { topology: { dataNodes: 3, sentinels: 3 } } },
+  sharedScripts: true,
+};
