@@ -3,7 +3,7 @@ import { S3Server } from '../backup/s3-server.ts';
 import { requireBackupTools } from '../backup/support.ts';
 import { s3Scenarios } from '../scenarios/backup-s3.ts';
 import { scenarioModules } from '../scenarios/index.ts';
-import { runScenarios } from '../scenarios/run.ts';
+import { KeptRelease, runScenarios } from '../scenarios/run.ts';
 import { localCluster, localKubeCluster } from '../support/local-cluster.ts';
 
 /**
@@ -25,8 +25,14 @@ describe('every scenario on the local cluster', function () {
     await cluster?.destroy();
     await s3?.close();
   });
+  // Consecutive modules whose scenarios share a release (ha, appClients, networkPolicy) install it once.
+  const kept = new KeptRelease();
+  after(async function () {
+    this.timeout(120_000);
+    await kept.drop();
+  });
   for (const [module, scenarios] of Object.entries(scenarioModules)) {
-    runScenarios(module, scenarios, () => cluster!);
+    runScenarios(module, scenarios, () => cluster!, kept);
   }
   runScenarios('backup (S3 remote on the host)', s3Scenarios(() => s3!), () => cluster!);
 });

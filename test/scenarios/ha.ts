@@ -77,6 +77,9 @@ const haScenarios: Scenario[] = [
     name: 'a node failure under the master right after the install reports ready: the release fails over (ready means it can)',
     profile: 'ha-production',
     values: HA_ONLY,
+    // The release as `helm install --wait` leaves it; the next scenarios get it once it has settled.
+    freshInstall: true,
+    sharesRelease: SETTLED,
     timeoutMs: 180_000,
     async run(release) {
       // No settling wait: `helm install --wait` returning is all a user has before the first failure.

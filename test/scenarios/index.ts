@@ -14,4 +14,5 @@ import { scenarios as day2 } from './day2.ts';
  *   import { scenarios as upgrades } from './upgrades.ts';
  *   export const scenarioModules = { ..., upgrades };
  */
-export const scenarioModules: Record<string, Scenario[]> = { basics, ha, backup, observability, passwords, appClients, networkPolicy, day2 };
+// ha, appClients and networkPolicy next to each other: their scenarios share one ha-production release.
+export const scenarioModules: Record<string, Scenario[]> = { basics, backup, observability, passwords, ha, appClients, networkPolicy, day2 };

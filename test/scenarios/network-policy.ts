@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createAppClient, type AppClient } from '../support/app-clients.ts';
-import { HA_ONLY } from './ha.ts';
+import { HA_ONLY, SETTLED } from './ha.ts';
 import type { Scenario } from './scenario.ts';
 
 const RUN_MS = 15_000;
@@ -26,6 +26,7 @@ export const scenarios: Scenario[] = [
     name: 'NetworkPolicies on the enforcing cluster: an application pod with the client label writes through Sentinel and the -master Service; one without it is refused',
     profile: 'ha-production',
     values: HA_ONLY,
+    sharesRelease: SETTLED,
     timeoutMs: 300_000,
     async run(release) {
       const kinds = release.manifests.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name as string);

@@ -7,23 +7,48 @@ function sharingKey(s: Scenario): string | undefined {
   return s.sharesRelease ? JSON.stringify([s.profile, s.values ?? {}, s.chartDir?.() ?? '']) : undefined;
 }
 
+/** The release the last scenario left for the next one that shares it (across modules when a caller shares it). */
+export class KeptRelease {
+  private kept: { key: string; release: Release } | undefined;
+
+  /** The kept release when it was kept under `key`; any other kept release is dropped. */
+  async take(key: string | undefined): Promise<Release | undefined> {
+    const kept = this.kept;
+    this.kept = undefined;
+    if (kept && kept.key === key) return kept.release;
+    await dropRelease(kept?.release);
+    return undefined;
+  }
+
+  keep(key: string, release: Release): void {
+    this.kept = { key, release };
+  }
+
+  async drop(): Promise<void> {
+    await dropRelease((await this.take(undefined)));
+  }
+}
+
+// Each scenario's release has a namespace of its own: its pods may finish terminating during the next one.
+const dropRelease = async (release: Release | undefined) => release?.uninstall({ keepVolumes: false, wait: false });
+
 /**
  * Registers one mocha test per scenario against a cluster. Each scenario gets a fresh release that is uninstalled
  * (volumes dropped) afterwards, also when it fails; consecutive scenarios that share a release (`sharesRelease`) run
- * on one release, each starting once it has settled, and a failed scenario takes the release with it. After a scenario
+ * on one release, each starting once it has settled, and a failed scenario takes the release with it. A caller that passes `shared` lets consecutive modules share too
+(and drops what is kept at its end). After a scenario
  * passed, no password and no private key may have shown anywhere it can leak (see secret-leaks.ts): in the processes'
  * arguments while it ran, in its ConfigMaps, pod specs and pod logs at its end.
  */
-export function runScenarios(title: string, scenarios: Scenario[], cluster: () => Cluster): void {
+export function runScenarios(title: string, scenarios: Scenario[], cluster: () => Cluster, shared?: KeptRelease): void {
   describe(title, function () {
-    let kept: { key: string; release: Release } | undefined;
-    // Each scenario's release has a namespace of its own: its pods may finish terminating during the next one.
-    const drop = (release: Release | undefined) => release?.uninstall({ keepVolumes: false, wait: false });
-    after(async function () {
-      this.timeout(120_000);
-      await drop(kept?.release);
-      kept = undefined;
-    });
+    const kept = shared ?? new KeptRelease();
+    if (!shared) {
+      after(async function () {
+        this.timeout(120_000);
+        await kept.drop();
+      });
+    }
     for (const s of scenarios) {
       it(s.name, async function () {
         this.timeout(s.timeoutMs ?? 120_000);
@@ -32,15 +57,12 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
         let passed = false;
         const watch = new ArgvWatch(registeredSecrets()).start(100);
         try {
-          if (kept && kept.key === key) {
-            release = kept.release;
-            kept = undefined;
+          release = await kept.take(s.freshInstall ? undefined : key);
+          if (release) {
             await s.sharesRelease!.settle(release).catch((e: Error) => {
               throw new Error(`the release the previous scenario left did not settle: ${e.message}`);
             });
           } else {
-            await drop(kept?.release);
-            kept = undefined;
             release = await cluster().install({
               release: releaseName(s.profile.replace(/[^a-z0-9]/g, '').slice(0, 8)),
               valuesFiles: [profileFile(s.profile)],
@@ -60,8 +82,8 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
           throw e;
         } finally {
           watch.stop();
-          if (passed && key && release) kept = { key, release };
-          else await drop(release);
+          if (passed && key && release) kept.keep(key, release);
+          else await dropRelease(release);
         }
       });
     }

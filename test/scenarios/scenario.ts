@@ -23,6 +23,8 @@ export interface Scenario {
    * installing a new one. Unset: a fresh release (the scenario depends on how an install starts).
    */
   sharesRelease?: ReleaseSharing;
+  /** Installs a new release even when the previous scenario left one to share (it passes its own on). */
+  freshInstall?: boolean;
   run(release: Release, cluster: Cluster): Promise<void>;
   /** What to print about the release when the scenario fails (roles, logs), before it is uninstalled. */
   diagnose?(release: Release): Promise<string>;
