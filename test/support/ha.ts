@@ -140,14 +140,33 @@ export async function waitForSingleMaster(release: Release, opts: { timeoutMs?: 
   throw new Error(`no single agreed master in time: ${seen}`);
 }
 
-/** A Sentinel release at rest again: every pod ready, one master that every sentinel (all `sentinels`) agrees on. */
+/**
+ * A Sentinel release at rest again: every pod ready, one master that every sentinel (all `sentinels`) agrees on, and
+ * no sentinel in TILT mode. A sentinel whose process was frozen (its node failed) enters TILT when it runs again and
+ * for 30 s neither votes nor fails over: a failure in that time finds no quorum.
+ */
 export function settledSentinelRelease(sentinels: number): ReleaseSharing {
   return {
     async settle(release) {
       await release.waitReady({ timeoutMs: 120_000 });
       await waitForSingleMaster(release, { sentinels, timeoutMs: 90_000 });
+      await waitUntilNoTilt(release, 60_000);
     },
   };
+}
+
+async function waitUntilNoTilt(release: Release, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let tilted: string[] = [];
+  while (Date.now() < deadline) {
+    tilted = [];
+    for (const s of await sentinelPods(release)) {
+      if (!/sentinel_tilt:0\r?\n/.test(String(await ask(release, s.name, SENTINEL_PORT, 'INFO', 'sentinel')))) tilted.push(s.name);
+    }
+    if (tilted.length === 0) return;
+    await sleep(1000);
+  }
+  throw new Error(`sentinels still in TILT mode (or not answering): ${tilted.join(', ')}`);
 }
 
 /** Every answering sentinel has discovered all replicas and the other sentinels (it needs both to fail over). */

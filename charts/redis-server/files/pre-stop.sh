@@ -28,6 +28,11 @@ request_failover() {
   return 1
 }
 
+# Whether HOST has an online replica other than this pod (replicas announce their pod names).
+another_replica_online() { # another_replica_online HOST
+  node_cli "$1" INFO replication 2>/dev/null | tr -d '\r' | grep '^slave[0-9]*:' | grep 'state=online' | grep -qv "ip=${SELF_FQDN},"
+}
+
 log "master is stopping: pausing writes and asking the sentinels to fail over"
 local_cli CLIENT PAUSE 18000 WRITE >/dev/null
 requested=""
@@ -37,6 +42,9 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   master="$(sentinel_master)"
   if [ -n "$master" ] && [ "$master" != "$SELF_FQDN" ]; then
     log "handed over to ${master}"
+    # The new master acknowledges writes (WAIT, min-replicas-to-write) through its replicas. Until another one is
+    # online there, the one that counts may be this pod, which is about to stop: wait for another, within the window.
+    until another_replica_online "$master" || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.2; done
     exit 0
   fi
   # Nothing to hand over to when the whole release is going away.

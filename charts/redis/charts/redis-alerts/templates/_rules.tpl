@@ -12,8 +12,8 @@ Prometheus templates in annotations are kept literal with {{ ` ` | quote }}.
 {{- $servers := printf "%s,component=\"server\"" $all -}}
 {{- $sentinels := printf "%s,component=\"sentinel\",master_name=%q" $all .Values.global.topology.masterSet -}}
 {{- $w := $v.rateWindow -}}
-{{- $backup := printf "namespace=%q,cronjob=%q" .Release.Namespace (default (include "rc.name" (dict "ctx" . "component" "backup")) $v.backupCronJob) -}}
-{{- $backupJobs := printf "namespace=%q,owner_kind=\"CronJob\",owner_name=%q" .Release.Namespace (default (include "rc.name" (dict "ctx" . "component" "backup")) $v.backupCronJob) -}}
+{{- $backup := printf "namespace=%q,cronjob=%q" .Release.Namespace (default (include "rc.backupName" .) $v.backupCronJob) -}}
+{{- $backupJobs := printf "namespace=%q,owner_kind=\"CronJob\",owner_name=%q" .Release.Namespace (default (include "rc.backupName" .) $v.backupCronJob) -}}
 - name: redis
   rules:
     {{- with $r.redisDown }}{{ if .enabled }}
