@@ -25,7 +25,7 @@ export class KeptRelease {
   }
 
   async drop(): Promise<void> {
-    await dropRelease((await this.take(undefined)));
+    await this.take(undefined);
   }
 }
 

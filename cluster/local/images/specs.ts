@@ -140,21 +140,21 @@ const REDIS_SERVER = redisTools('redis-check-rdb', '/usr/local/bin/redis-server'
 const REDIS_CLI = redisTools('redis-cli', '/usr/local/bin/redis-cli');
 const REDIS_BENCHMARK = redisTools('redis-benchmark', '/usr/local/bin/redis-benchmark');
 const REDIS_SERVER_MODES = ['redis-sentinel', 'redis-check-rdb', 'redis-check-aof'];
-/** User, data directory and process of every redis image, as the official image has them. */
-const REDIS_RUNTIME: Pick<ImageSpec, 'busyboxApplets' | 'users' | 'dirs' | 'config'> = {
+/** User, data directory and process of an engine image (redis or valkey), as the official images have them. */
+const engineRuntime = (engine: 'redis' | 'valkey'): Pick<ImageSpec, 'busyboxApplets' | 'users' | 'dirs' | 'config'> => ({
   busyboxApplets: BUSYBOX_APPLETS,
-  users: [{ name: 'redis', uid: 999, gid: 999, home: '/home/redis' }],
-  dirs: [{ path: '/data', mode: 0o755, owner: 'redis' }],
+  users: [{ name: engine, uid: 999, gid: 999, home: `/home/${engine}` }],
+  dirs: [{ path: '/data', mode: 0o755, owner: engine }],
   config: {
-    // The official image starts as root and drops to redis in its entrypoint; ours starts as redis.
+    // The official image starts as root and drops to its user in its entrypoint; ours starts as that user.
     user: '999:999',
     entrypoint: ['docker-entrypoint.sh'],
-    cmd: ['redis-server'],
+    cmd: [`${engine}-server`],
     env: [PATH_ENV],
     workingDir: '/data',
     exposedPorts: ['6379/tcp'],
   },
-};
+});
 
 // Valkey 8.1.8 (valkey-server and valkey-cli, linked against glibc only) from PyPI. Like redis-server, valkey-server
 // is also valkey-sentinel, valkey-check-rdb and valkey-check-aof, picking the mode from argv[0]; the official
@@ -307,7 +307,7 @@ export const UPGRADE_IMAGE_SPECS: readonly ImageSpec[] = [
       { path: `${LIB_DIR}/libssl.so.1.1`, target: OPENSSL_11_LIBS.libssl },
       { path: `${LIB_DIR}/libcrypto.so.1.1`, target: OPENSSL_11_LIBS.libcrypto },
     ],
-    ...REDIS_RUNTIME,
+    ...engineRuntime('redis'),
   },
 ];
 
@@ -323,7 +323,7 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
       { to: '/usr/local/bin/docker-entrypoint.sh', from: { kind: 'local', path: 'entrypoints/redis.sh' } },
     ],
     links: REDIS_SERVER_MODES.map((n) => ({ path: `/usr/local/bin/${n}`, target: 'redis-server' })),
-    ...REDIS_RUNTIME,
+    ...engineRuntime('redis'),
   },
   {
     name: 'valkey',
@@ -343,18 +343,7 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
       ...VALKEY_SERVER_MODES.map((n) => ({ path: `/usr/local/bin/${n}`, target: 'valkey-server' })),
       ...VALKEY_REDIS_NAMES.map((n) => ({ path: `/usr/local/bin/redis-${n}`, target: `valkey-${n}` })),
     ],
-    busyboxApplets: BUSYBOX_APPLETS,
-    users: [{ name: 'valkey', uid: 999, gid: 999, home: '/home/valkey' }],
-    dirs: [{ path: '/data', mode: 0o755, owner: 'valkey' }],
-    config: {
-      // The official image starts as root and drops to valkey in its entrypoint; ours starts as valkey.
-      user: '999:999',
-      entrypoint: ['docker-entrypoint.sh'],
-      cmd: ['valkey-server'],
-      env: [PATH_ENV],
-      workingDir: '/data',
-      exposedPorts: ['6379/tcp'],
-    },
+    ...engineRuntime('valkey'),
   },
   {
     name: 'redis_exporter',
