@@ -10,7 +10,7 @@ import { HA_ONLY, killMasterAndMeasure } from '../test/scenarios/ha.ts';
 import { AckWriter, missingAcked } from '../test/support/ack-writer.ts';
 import { ask, podClient, sentinelClient, sentinelPods, waitForSingleMaster, REDIS_PORT, SENTINEL_PORT } from '../test/support/ha.ts';
 import type { Release } from '../cluster/driver.ts';
-import { sleep } from '../test/support/ack-writer.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { summarize } from './stats.ts';
 import { describeElection, electionsSince } from '../test/support/sentinel-elections.ts';
 

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { clusterBinaries } from '../cluster/local/tools.ts';
 import { LOG_LINES } from '../cluster/pod-start-failure.ts';
 import type { PodSource } from '../cluster/pod-start-watch.ts';
 import { requireCommand } from '../toolchain/tools.ts';
+import { run } from '../toolchain/run.ts';
 import type { Target } from './target.ts';
 
 type KubeTarget = Exclude<Target, { kind: 'new-local' }>;
@@ -17,13 +17,11 @@ export function kubectlFor(target: KubeTarget): (args: string[]) => Promise<stri
   const [cmd, base] = target.kind === 'local'
     ? [clusterBinaries().kube, ['kubectl', '--kubeconfig', target.kubeconfig, '--context', target.context]]
     : [requireCommand('kubectl', 'kubectl'), ['--context', target.context]];
-  return (args) =>
-    new Promise((resolve, reject) => {
-      execFile(cmd, [...base, ...args], { maxBuffer: 32 << 20 }, (error, stdout, stderr) => {
-        if (error) reject(new Error(`kubectl ${args.join(' ')}: ${String(stderr).trim() || error.message}`));
-        else resolve(String(stdout));
-      });
-    });
+  return async (args) => {
+    const r = await run(cmd, [...base, ...args]);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr.trim()}`);
+    return r.stdout;
+  };
 }
 
 /** A release's pods and logs as kubectl reports them, for the pod start watcher. */

@@ -1,33 +1,45 @@
-import { components } from '../generator/charts/catalog.ts';
-import type { ComponentChart } from '../generator/charts/chart.ts';
+import { componentValuesModel, components, umbrellaValuesModel } from '../generator/charts/catalog.ts';
+import type { Group, Node } from '../generator/model/dsl.ts';
+import { IMAGE_SPECS, REGISTRY } from '../cluster/local/images/specs.ts';
 import type { BuiltImage } from '../cluster/local/images/index.ts';
 
 /** The local image registry name: images built on this machine carry it, and nothing is ever pulled from it. */
-export const LOCAL_REGISTRY = 'redis-charts.local';
+export const LOCAL_REGISTRY = REGISTRY;
+
+/** Every image a values model names: a group with a `repository` and a `tag`, by its path and default repository. */
+function imageKeys(node: Node, path: string[] = []): { path: string[]; repository: string }[] {
+  if (node.kind !== 'group') return [];
+  const { repository, tag } = node.fields;
+  if (repository?.kind === 'leaf' && tag?.kind === 'leaf') return [{ path, repository: String(repository.default) }];
+  return Object.entries(node.fields).flatMap(([key, child]) => imageKeys(child, [...path, key]));
+}
+
+function setAt(values: Record<string, unknown>, path: string[], value: unknown): void {
+  let at = values;
+  for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+  at[path[path.length - 1]!] = value;
+}
 
 /**
  * The values that point a chart (the umbrella by default, or one component chart installed on its own) at the images
- * built on this machine, as a user with a private registry mirror sets them: the global registry override plus the
- * tags the local builds have (their Debian package versions).
+ * built on this machine, as a user with a private registry mirror sets them: the global registry override plus, for
+ * every image key of the chart's values model, the local build that stands in for its default repository.
  */
 export function localImageValues(images: readonly BuiltImage[], chart = 'redis'): Record<string, unknown> {
-  const image = (repository: string, spec = repository.slice(repository.lastIndexOf('/') + 1)) => {
-    const built = images.find((i) => i.spec === spec && i.name.startsWith(`${LOCAL_REGISTRY}/${repository}:`));
-    if (!built) throw new Error(`no local image ${LOCAL_REGISTRY}/${repository} was built`);
-    return { repository, tag: built.name.slice(built.name.lastIndexOf(':') + 1) };
-  };
-  const rclone = image('rclone');
-  // Each component's own image keys; the engine image is global.
-  const own: Record<ComponentChart['name'], Record<string, unknown>> = {
-    'redis-server': { masterProxy: { image: image('haproxy') }, restore: { rcloneImage: rclone }, passwordJob: { kubectlImage: image('registry.k8s.io/kubectl') } },
-    'redis-sentinel': {},
-    'redis-exporter': { image: image('redis_exporter') },
-    'redis-alerts': {},
-    'redis-backup': { rcloneImage: rclone },
-  };
-  const global = { imageRegistry: LOCAL_REGISTRY, images: { redis: image('redis'), valkey: image('valkey') } };
-  if (chart === 'redis') return { global, ...Object.fromEntries(components.map((c) => [c.alias, own[c.name]])) };
-  const values = own[chart];
-  if (!values) throw new Error(`unknown chart ${chart}`);
-  return { global, ...values };
+  let model: Group;
+  if (chart === 'redis') model = umbrellaValuesModel();
+  else {
+    const component = components.find((c) => c.name === chart);
+    if (!component) throw new Error(`unknown chart ${chart}`);
+    model = componentValuesModel(component);
+  }
+  const values: Record<string, unknown> = { global: { imageRegistry: LOCAL_REGISTRY } };
+  for (const key of imageKeys(model)) {
+    const spec = IMAGE_SPECS.find((s) => s.standsInFor === key.repository);
+    if (!spec) throw new Error(`no local image stands in for ${key.repository} (${key.path.join('.')}): add standsInFor to its spec in cluster/local/images/specs.ts`);
+    const built = images.find((i) => i.spec === spec.name);
+    if (!built) throw new Error(`no local image ${spec.repository} was built`);
+    setAt(values, key.path, { repository: spec.repository.slice(`${LOCAL_REGISTRY}/`.length), tag: built.name.slice(built.name.lastIndexOf(':') + 1) });
+  }
+  return values;
 }

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { requireCommand } from '../../toolchain/tools.ts';
+import { runChecked } from '../../toolchain/run.ts';
 import { failureFromLogs, isBackupName, manifestFromLogs, type BackupManifest } from './manifest.ts';
 import { locationFromCronJob, type BackupLocation } from './location.ts';
 import { backupName } from '../../generator/charts/names.ts';
 import type { BackupTarget } from './target.ts';
-
-const run = promisify(execFile);
 
 /** Where a release's backups go, read from its backup CronJob. */
 export async function backupLocation(target: BackupTarget): Promise<BackupLocation> {
@@ -42,7 +39,7 @@ export async function listBackups(target: BackupTarget): Promise<ListedBackup[]>
   try {
     const confFile = path.join(dir, 'rclone.conf');
     fs.writeFileSync(confFile, conf, { mode: 0o600 });
-    const rc = async (...args: string[]) => (await run(rclone, ['--config', confFile, ...args], { maxBuffer: 1 << 26 })).stdout;
+    const rc = (...args: string[]) => runChecked(rclone, ['--config', confFile, ...args]);
     const remote = `remote:${loc.remotePath}`;
     const files = (await rc('lsf', '--files-only', '--max-depth', '1', remote)).split('\n').filter(Boolean);
     const latest = files.includes('latest') ? (await rc('cat', `${remote}/latest`)).trim() : '';

@@ -9,7 +9,8 @@ import {
   netpolComponent,
   type ClusterBinaries,
 } from './components.ts';
-import { runChecked, waitFor } from './exec.ts';
+import { runChecked } from '../../toolchain/run.ts';
+import { waitFor } from '../wait-for.ts';
 import { buildImages, CHART_IMAGE_NAMES } from './images/index.ts';
 import { kubectl } from './kubectl.ts';
 import type { ClusterLayout, NodeLayout } from './layout.ts';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runChecked } from './exec.ts';
+import { runChecked } from '../../toolchain/run.ts';
 import { clusterLayout, type NodeLayout } from './layout.ts';
 import { isAlive, readState } from './state.ts';
 

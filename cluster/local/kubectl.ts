@@ -1,4 +1,4 @@
-import { runChecked } from './exec.ts';
+import { runChecked } from '../../toolchain/run.ts';
 import type { ClusterLayout } from './layout.ts';
 
 /** kubectl from the cluster's own multi-call binary (so client and server are the same version), against the cluster. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sleep } from './exec.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { clusterLayout, failedLogsDir, type ClusterLayout } from './layout.ts';
 import { freeSlot, identify, isAlive, listClusterNames, readState, withClusterLock, writeState, type ClusterState } from './state.ts';
 import { teardownSync } from './teardown.ts';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { runChecked, runQuietSync } from './exec.ts';
+import { runChecked, runQuietSync } from '../../toolchain/run.ts';
 import { controlPlane, type ClusterLayout } from './layout.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { runChecked } from './exec.ts';
+import { runChecked } from '../../toolchain/run.ts';
 import { CLUSTER_DOMAIN, controlPlane, KUBERNETES_VERSION, type ClusterLayout } from './layout.ts';
 import { nodePaths } from './node-config.ts';
 

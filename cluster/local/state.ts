@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sleep } from './exec.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CLUSTER_ROOT, clusterLayout, MAX_SLOTS, type ClusterLayout } from './layout.ts';
 
 /** A process, identified beyond its pid: /proc/<pid>/stat's start time, so a recycled pid is never mistaken for it. */

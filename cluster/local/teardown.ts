@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runQuietSync } from './exec.ts';
+import { runQuietSync } from '../../toolchain/run.ts';
 import { type ClusterLayout } from './layout.ts';
 import { netnsPids, removeBlackholesSync, removeNetworkSync } from './network.ts';
 import { isAlive, type ClusterState } from './state.ts';

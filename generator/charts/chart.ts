@@ -22,6 +22,8 @@ export interface ComponentChart {
   model: Group;
   /** Values chart-testing installs this chart with on its own (ci/default-values.yaml). */
   ciValues: Record<string, unknown>;
+  /** Why `ct install` does not install it on its own (it is then installed through the umbrella); absent when it does. */
+  notInstalledAlone?: string;
   /** Its scripts talk to Redis: it carries the shared shell library (generator/charts/shared/files/lib.sh). */
   sharedScripts: boolean;
   /** Files written into files/ from TypeScript sources (the copied ones come from generator/charts/<chart>/files/). */

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { tempDir } from './support.ts';
+import { runChecked } from '../../toolchain/run.ts';
 
-const run = promisify(execFile);
 
 /** The test's own view of a bucket, through rclone with the same config the pods get. */
 export class Bucket {
@@ -17,8 +15,7 @@ export class Bucket {
 
   private async rclone(...args: string[]): Promise<string> {
     // Only PATH: the host's AWS_* variables must not reach rclone.
-    const { stdout } = await run('rclone', ['--config', this.conf, ...args], { env: { PATH: process.env.PATH }, maxBuffer: 1 << 28 });
-    return stdout;
+    return runChecked('rclone', ['--config', this.conf, ...args], { env: { PATH: process.env.PATH }, maxBuffer: 1 << 28 });
   }
 
   async list(): Promise<string[]> {

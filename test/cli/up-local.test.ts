@@ -69,7 +69,7 @@ describe('redis-charts up with an invalid profile', function () {
   it('refuses it with the file, key and fix, and starts no local cluster', async () => {
     const clusterName = `upbad${process.pid}`;
     const netnsBefore = new Set(clusterNetns());
-    up = spawn(process.execPath, [CLI, 'up', path.join(REPO_ROOT, 'test', 'fixtures', 'bad-quorum.yaml')], {
+    up = spawn(process.execPath, [CLI, 'up', path.join(REPO_ROOT, 'test', 'cli', 'fixtures', 'bad-quorum.yaml')], {
       cwd: REPO_ROOT,
       // With a valid profile, this would start the local cluster `clusterName`.
       env: { ...process.env, KUBECONFIG: NO_KUBECONFIG, REDIS_CHARTS_LOCAL_CLUSTER: clusterName },

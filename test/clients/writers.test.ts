@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import { CLIENT_NAMES, hostPrograms, type HostPrograms } from '../support/client-programs.ts';
 import { startHostSentinel, type HostSentinel } from '../support/host-sentinel.ts';
-import { missingAcked, sleep } from '../support/ack-writer.ts';
+import { missingAcked } from '../support/ack-writer.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startWriterProcess, type WriterProcess } from '../support/writer-process.ts';
 import { clientRtoMs } from '../support/writer-result.ts';
 

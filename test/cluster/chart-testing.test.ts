@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { localImageValues } from '../../cli/local-images.ts';
-import { run } from '../../cluster/local/exec.ts';
+import { run } from '../../toolchain/run.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { clusterBinaries, toolsDir } from '../../cluster/local/tools.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
@@ -18,11 +18,8 @@ import { restrictedNamespaceManifest } from '../../cluster/pod-security.ts';
  * with its ci/*-values.yaml, the installs on the local cluster (Helm 4; images through the registry override).
  */
 const CHARTS = ['redis', ...components.map((c) => c.name)];
-/**
- * redis-sentinel monitors the data nodes redis-server runs and reads the password Secret that chart creates: on its
- * own it waits for a master that never comes. It is linted on its own and installed through the umbrella.
- */
-const INSTALLED_ALONE = CHARTS.filter((c) => c !== 'redis-sentinel');
+/** Charts that need a sibling chart are linted on their own and installed through the umbrella. */
+const INSTALLED_ALONE = ['redis', ...components.filter((c) => !c.notInstalledAlone).map((c) => c.name)];
 
 describe('chart-testing (ct) on the local cluster', function () {
   this.timeout(1_200_000);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
-import { run } from '../../cluster/local/exec.ts';
+import { run } from '../../toolchain/run.ts';
 import { restrictedNamespaceManifest } from '../../cluster/pod-security.ts';
 import { renderRelease } from '../../generator/helm/render-release.ts';
 import { acceptedFuzzProfiles, allFuzzCases } from '../support/profile-fuzz.ts';

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { UMBRELLA_DIR } from '../../generator/paths.ts';
+import { authSecretName, connectionSecretName, sentinelHeadlessName, sentinelName, serverHeadlessName, serverName } from '../../generator/charts/names.ts';
 import { helmBinary } from '../../toolchain/tools.ts';
-import { runChecked } from '../../cluster/local/exec.ts';
+import { runChecked } from '../../toolchain/run.ts';
 import { restrictedNamespaceManifest } from '../../cluster/pod-security.ts';
 import { kubectl, localValuesFile } from '../support/local-cluster.ts';
 import { profileFile, releaseName } from '../scenarios/scenario.ts';
@@ -61,27 +62,27 @@ describe('GitOps: helm template output synced as Argo CD syncs it, twice', funct
     const rendered = await render();
     expect(await render(), 'a second render of the same values').to.equal(rendered);
     const secrets = parseAllDocuments(rendered).map((d) => d.toJS() as Manifest | null).filter((o) => o?.kind === 'Secret').map((o) => o!.metadata.name);
-    expect(secrets, 'Secrets with a password in what Helm renders').to.not.include.members([`${release}-redis-auth`, `${release}-redis-connection`]);
+    expect(secrets, 'Secrets with a password in what Helm renders').to.not.include.members([authSecretName(release), connectionSecretName(release)]);
     await kubectl(['create', '-f', '-'], restrictedNamespaceManifest(namespace));
     try {
-      const statefulSets = [`${release}-redis`, `${release}-sentinel`];
+      const statefulSets = [serverName(release), sentinelName(release)];
       const secret = async (name: string, key: string) => Buffer.from(await kubectl(['get', 'secret', '-n', namespace, name, '-o', `jsonpath={.data.${key}}`]), 'base64').toString();
       const accepts = async (pw: string) => {
-        const members = [0, 1, 2].flatMap((i) => [`${release}-redis-${i}.${release}-redis-headless 6379 --user admin`, `${release}-sentinel-${i}.${release}-sentinel-headless 26379`]);
+        const members = [0, 1, 2].flatMap((i) => [`${serverName(release)}-${i}.${serverHeadlessName(release)} 6379 --user admin`, `${sentinelName(release)}-${i}.${sentinelHeadlessName(release)} 26379`]);
         const script = members.map((m) => { const [host, port, ...user] = m.split(' '); return `REDISCLI_AUTH="$1" redis-cli --no-auth-warning ${user.join(' ')} -h ${host} -p ${port} PING`; }).join('; ');
-        return (await kubectl(['exec', '-n', namespace, `${release}-redis-0`, '-c', 'redis', '--', 'sh', '-c', script, 'sh', pw])).trim().split('\n');
+        return (await kubectl(['exec', '-n', namespace, `${serverName(release)}-0`, '-c', 'redis', '--', 'sh', '-c', script, 'sh', pw])).trim().split('\n');
       };
 
       await sync(namespace, rendered, statefulSets);
-      const first = await secret(`${release}-redis-auth`, 'redis-password');
+      const first = await secret(authSecretName(release), 'redis-password');
       expect(first, 'a generated password').to.match(/^[A-Za-z0-9]{32}$/);
-      const url = new URL(await secret(`${release}-redis-connection`, 'redis-url'));
+      const url = new URL(await secret(connectionSecretName(release), 'redis-url'));
       expect(decodeURIComponent(url.password), 'the connection Secret\'s REDIS_URL').to.equal(first);
       expect(await accepts(first)).to.deep.equal(Array(6).fill('PONG'));
       const uids = await kubectl(['get', 'pods', '-n', namespace, '-l', 'app.kubernetes.io/component in (server,sentinel)', '-o', 'jsonpath={.items[*].metadata.uid}']);
 
       await sync(namespace, await render(), statefulSets);
-      expect(await secret(`${release}-redis-auth`, 'redis-password'), 'the password after a re-sync').to.equal(first);
+      expect(await secret(authSecretName(release), 'redis-password'), 'the password after a re-sync').to.equal(first);
       expect(await accepts(first)).to.deep.equal(Array(6).fill('PONG'));
       expect(await kubectl(['get', 'pods', '-n', namespace, '-l', 'app.kubernetes.io/component in (server,sentinel)', '-o', 'jsonpath={.items[*].metadata.uid}']), 'no data pod or sentinel restarted').to.equal(uids);
       const leftovers = await kubectl(['get', 'serviceaccount,role,rolebinding,job', '-n', namespace, '-o', 'name']);

@@ -5,8 +5,8 @@ import { clusterLayout } from '../../cluster/local/layout.ts';
 import { removeDeadClusters, startCluster } from '../../cluster/local/lifecycle.ts';
 import { netnsPids } from '../../cluster/local/network.ts';
 import { isAlive, readState } from '../../cluster/local/state.ts';
-import { sleep } from '../../cluster/local/exec.ts';
-import { runQuietSync } from '../../cluster/local/exec.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runQuietSync } from '../../toolchain/run.ts';
 
 /** A cluster whose supervisor dies by SIGKILL leaves processes, namespaces and routes; the next start removes them. */
 describe('local cluster hygiene', function () {

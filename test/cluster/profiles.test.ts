@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { localImageValues } from '../../cli/local-images.ts';
-import { runChecked } from '../../cluster/local/exec.ts';
+import { runChecked } from '../../toolchain/run.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { toolsDir } from '../../cluster/local/tools.ts';
 import { UMBRELLA_DIR } from '../../generator/paths.ts';

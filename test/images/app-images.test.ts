@@ -1,20 +1,19 @@
 // The application images (clients/ probes with go-redis, redis-py, ioredis): built by the image builder, run as
 // their numeric non-root user from their own rootfs (chroot), each follows a Sentinel failover of the host's
 // redis-server and redis-sentinel and prints a RESULT with nothing acknowledged lost.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { buildImages, rootfsDir, type BuiltImage } from '../../cluster/local/images/index.ts';
 import { APP_IMAGE_SPECS, IOREDIS_VERSION } from '../../cluster/local/images/specs.ts';
-import { missingAcked, sleep } from '../support/ack-writer.ts';
+import { missingAcked } from '../support/ack-writer.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startHostSentinel, type HostSentinel } from '../support/host-sentinel.ts';
 import { startWriterProcess, type WriterProcess } from '../support/writer-process.ts';
 import { clientRtoMs } from '../support/writer-result.ts';
+import { runChecked } from '../../toolchain/run.ts';
 
-const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
 
 /** The image's entrypoint as its user, in its rootfs, with its Env plus `env`. */
@@ -108,7 +107,7 @@ describe('application client images', function () {
   it('gives the image user nothing to write outside /tmp', async function () {
     if (!isRoot) this.skip();
     for (const spec of APP_IMAGE_SPECS) {
-      const { stdout } = await run('find', [rootfsDir(tmp, spec), '-perm', '-o+w', '-not', '-type', 'l']);
+      const stdout = await runChecked('find', [rootfsDir(tmp, spec), '-perm', '-o+w', '-not', '-type', 'l']);
       expect(stdout.trim().split('\n').map((p) => path.relative(rootfsDir(tmp, spec), p)), spec.name).to.deep.equal(['tmp']);
     }
   });

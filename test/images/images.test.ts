@@ -1,10 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import {
   COREDNS_BINARY,
@@ -18,8 +17,8 @@ import {
 } from '../../cluster/local/images/index.ts';
 import { resolveInputs } from '../../cluster/local/images/inputs.ts';
 import { NEWER_REDIS, REPO_ROOT, SCRIPT_APPLETS, VALKEY_WHEEL } from '../../cluster/local/images/specs.ts';
+import { run, runChecked } from '../../toolchain/run.ts';
 
-const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
 const haveCoredns = fs.existsSync(COREDNS_BINARY);
 // CoreDNS is built by another setup step; without it that image can only be checked for its error.
@@ -112,7 +111,7 @@ function blob(layout: OciLayout, digest: string): string {
 
 async function extractLayout(tarball: string, dir: string): Promise<OciLayout> {
   fs.mkdirSync(dir, { recursive: true });
-  await run('tar', ['-xf', tarball, '-C', dir]);
+  await runChecked('tar', ['-xf', tarball, '-C', dir]);
   const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
   const index = read(path.join(dir, 'index.json'));
   const manifest = read(path.join(dir, 'blobs', ...index.manifests[0].digest.split(':')));
@@ -783,7 +782,7 @@ describe('local cluster images', function () {
         }
         expect(pausePid, 'pause started').to.be.a('number');
         // A short-lived process whose parent exits at once is reparented to pause, the namespace's init.
-        await run('nsenter', ['--target', String(pausePid), '--pid', '--', 'sh', '-c', '(sleep 0.3 >/dev/null 2>&1 &) ; exit 0']);
+        await runChecked('nsenter', ['--target', String(pausePid), '--pid', '--', 'sh', '-c', '(sleep 0.3 >/dev/null 2>&1 &) ; exit 0']);
         const adopted = children(pausePid!);
         expect(adopted, 'orphan reparented to pause').to.have.length(1);
         await new Promise((r) => setTimeout(r, 800));

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { requireCommand } from '../../toolchain/tools.ts';
 import { freePort } from '../observability/support/local-redis.ts';
@@ -9,8 +7,8 @@ import { NASTY_PASSWORDS, shown } from './nasty-passwords.ts';
 import { ScriptedNodes } from './support/redis-nodes.ts';
 import { Processes, waitFor } from '../support/processes.ts';
 import { onLoopback, renderedProxyFiles } from './support/proxy-config.ts';
+import { run } from '../../toolchain/run.ts';
 
-const run = promisify(execFile);
 const HAPROXY_DIRS = ['/usr/sbin', '/usr/local/sbin'];
 
 describe('the master proxy health check with special-character passwords (real haproxy and redis-server)', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { dataPods, waitForSingleMaster } from '../support/ha.ts';
+import { serverName } from '../../generator/charts/names.ts';
 import { Bucket } from '../backup/bucket.ts';
 import { S3_BUCKET, S3_KEY, type S3Server } from '../backup/s3-server.ts';
 import { profileFile, type Scenario } from './scenario.ts';
@@ -87,7 +88,7 @@ export function s3Scenarios(server: () => S3Server): Scenario[] {
         release: release.name, valuesFiles: [profileFile('dev')], values: mergeValues(s3Values('corrupt'), restoreFrom('corrupt', { backup: bad })), wait: false,
       });
       try {
-        const pod = `${release.name}-redis-0`;
+        const pod = `${serverName(release.name)}-0`;
         const deadline = Date.now() + 60_000;
         let logs = '';
         while (!/RESTORE FAILED/.test(logs) && Date.now() < deadline) {

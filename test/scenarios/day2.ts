@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { ClaimSize, Cluster, Release } from '../../cluster/driver.ts';
-import { sleep } from '../support/ack-writer.ts';
-import { ask, connectionSecretName, dataPods, MASTER_SET, password, pingWith, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectionSecretName } from '../../generator/charts/names.ts';
+import { ask, dataPods, MASTER_SET, password, pingWith, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
 import { lastRelease } from '../../generator/emit/releases.ts';
 import { releasedChart } from '../support/released-chart.ts';
 import { withWriters, type PathResult, type WritePath } from '../support/write-paths.ts';
@@ -276,7 +277,7 @@ export const scenarios: Scenario[] = [
       await expectLosslessRoll('upgrade-chart', upgraded, byPath);
       // The release rendered its connection Secret itself; this chart writes it from a hook and keeps it.
       expect(await password(upgraded), 'the generated password after the upgrade').to.equal(before);
-      const url = (await upgraded.secret(connectionSecretName(upgraded)))['redis-url']!;
+      const url = (await upgraded.secret(connectionSecretName(upgraded.name)))['redis-url']!;
       expect(decodeURIComponent(new URL(url).password), 'the connection Secret\'s REDIS_URL after the upgrade').to.equal(before);
     },
   },
@@ -294,7 +295,7 @@ export const scenarios: Scenario[] = [
       const { result: rotating, byPath: start } = await withWriters(release, PATHS, () => upgrade(cluster, release, withAuth({ password: ROTATE_TO, previousPassword: ROTATE_FROM })));
       for (const pw of [ROTATE_FROM, ROTATE_TO]) for (const [pod, answer] of Object.entries(await answersTo(rotating, pw))) expect(answer, `${pod} with the ${pw === ROTATE_TO ? 'new' : 'old'} password`).to.equal('PONG');
       expect(await password(rotating), 'the auth Secret').to.equal(ROTATE_TO);
-      const url = (await rotating.secret(connectionSecretName(rotating)))['redis-url']!;
+      const url = (await rotating.secret(connectionSecretName(rotating.name)))['redis-url']!;
       expect(decodeURIComponent(new URL(url).password), 'the connection Secret\'s REDIS_URL').to.equal(ROTATE_TO);
       await waitForMountedPassword(rotating, ROTATE_TO);
       // 2. Writers log in with the new password; clearing previousPassword shuts the old one out.

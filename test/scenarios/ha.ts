@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Release } from '../../cluster/driver.ts';
-import { AckWriter, missingAcked, sleep, type WriterStats } from '../support/ack-writer.ts';
+import { AckWriter, missingAcked, type WriterStats } from '../support/ack-writer.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withWriters } from '../support/write-paths.ts';
 import { ask, dataPods, podClient, REDIS_PORT, role, sentinelClient, sentinelPods, sentinelViews, SENTINEL_PORT, settledSentinelRelease, waitForSingleMaster, MASTER_SET } from '../support/ha.ts';
 import { report } from './report.ts';

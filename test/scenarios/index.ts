@@ -10,7 +10,7 @@ import { scenarios as day2 } from './day2.ts';
 
 /**
  * Every scenario module, run unchanged on each cluster driver. A new module exports `scenarios` and is
- * added here (test/ct/scenario-registry.test.ts fails when one is left out):
+ * added here (test/scenarios/registry.test.ts fails when one is left out):
  *   import { scenarios as upgrades } from './upgrades.ts';
  *   export const scenarioModules = { ..., upgrades };
  */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import type { Release } from '../../cluster/driver.ts';
-import { sleep } from '../support/ack-writer.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { role, waitForSingleMaster } from '../support/ha.ts';
 import { PrometheusServer, type PromAlert } from '../observability/support/prometheus.ts';
 import { report } from './report.ts';

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 
 export interface WriterStats {
@@ -97,4 +98,3 @@ export async function missingAcked(reader: Redis, prefix: string, acked: number[
   return missing;
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,8 +2,9 @@
 // app would (env from secretKeyRef), runs with a restricted security context, and reports its own RESULT.
 import { APP_IMAGE_SPECS } from '../../cluster/local/images/specs.ts';
 import type { Release } from '../../cluster/driver.ts';
-import { sleep } from './ack-writer.ts';
-import { authSecretRef, connectionSecretName } from './ha.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectionSecretName } from '../../generator/charts/names.ts';
+import { authSecretRef } from './ha.ts';
 import type { ClientName } from './client-programs.ts';
 import { parseWriterResult, type WriterResult } from './writer-result.ts';
 
@@ -43,7 +44,7 @@ export function appImage(client: ClientName): string {
 }
 
 export function appClientPod(release: Release, name: string, o: AppClientOptions & { prefix: string }): Record<string, any> {
-  const connection = connectionSecretName(release);
+  const connection = connectionSecretName(release.name);
   const auth = authSecretRef(release);
   const fromSecret = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
   const env = [

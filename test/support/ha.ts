@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
+import { connectionSecretName } from '../../generator/charts/names.ts';
 import type { PodInfo, Release } from '../../cluster/driver.ts';
-import { sleep } from './ack-writer.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReleaseSharing } from '../scenarios/scenario.ts';
 
 export const REDIS_PORT = 6379;
@@ -29,10 +30,6 @@ export function authSecretRef(release: Release): { name: string; key: string } {
   throw new Error('the data pods mount no password Secret');
 }
 
-/** The connection Secret apps mount (the default name: the data StatefulSet's name + `-connection`). */
-export function connectionSecretName(release: Release): string {
-  return `${dataStatefulSet(release).metadata.name}-connection`;
-}
 
 export async function password(release: Release): Promise<string> {
   const { name, key } = authSecretRef(release);
@@ -216,7 +213,7 @@ export function serviceNamed(release: Release, suffix: string): string {
 /** A plain client of the -master Service (the HAProxy master endpoint) from the connection Secret's redis-url, as an
  * application uses it, pointed at a reachable endpoint. */
 export async function masterServiceClient(release: Release): Promise<Redis> {
-  const url = new URL((await release.secret(connectionSecretName(release)))['redis-url']!);
+  const url = new URL((await release.secret(connectionSecretName(release.name)))['redis-url']!);
   const ep = await release.endpoint({ service: serviceNamed(release, '-redis-master') }, REDIS_PORT);
   url.hostname = ep.host;
   url.port = String(ep.port);

@@ -1,6 +1,6 @@
 // Real helm runs shared by the test files of one mocha process: each distinct command runs once.
-import { execFile } from 'node:child_process';
 import { helmBinary, type HelmMajor } from '../../toolchain/tools.ts';
+import { run as runCommand } from '../../toolchain/run.ts';
 
 export const HELM_MAJORS: readonly HelmMajor[] = [3, 4];
 
@@ -18,9 +18,7 @@ export function runHelm(major: HelmMajor, args: string[]): Promise<HelmRun> {
   let run = runs.get(key);
   if (!run) {
     const binary = helmBinary(major);
-    run = new Promise((resolve) => {
-      execFile(binary, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ ok: !error, stdout, stderr }));
-    });
+    run = runCommand(binary, args).then((r) => ({ ok: r.code === 0, stdout: r.stdout, stderr: r.stderr }));
     runs.set(key, run);
   }
   return run;

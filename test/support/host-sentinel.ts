@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../observability/support/local-redis.ts';
-import { sleep } from './ack-writer.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Processes } from './processes.ts';
 
 export const HOST_MASTER_SET = 'mymaster';

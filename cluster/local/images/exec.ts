@@ -1,5 +1,5 @@
 // Runs the host tools the builder needs, and names the Debian package to install when one is missing.
-import { execFile } from 'node:child_process';
+import { run as runCommand, type CommandResult } from '../../../toolchain/run.ts';
 
 const TOOL_PACKAGES: Record<string, string> = {
   tar: 'tar',
@@ -21,26 +21,14 @@ export function installHint(tool: string): string {
   return `apt-get install -y ${TOOL_PACKAGES[tool] ?? tool}`;
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command without a shell; a non-zero exit is returned, not thrown (callers decide what it means). */
-export function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
-  const env = opts.env ? { ...process.env, ...opts.env } : undefined;
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd: opts.cwd, env, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        const tool = cmd.split('/').pop() ?? cmd;
-        reject(new ImageBuildError(`${tool} not found: ${installHint(tool)}`));
-        return;
-      }
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs a command without a shell; a non-zero exit is returned, not thrown. A missing tool throws with its package. */
+export async function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CommandResult> {
+  const r = await runCommand(cmd, args, { cwd: opts.cwd, env: opts.env ? { ...process.env, ...opts.env } : undefined });
+  if (r.notFound) {
+    const tool = cmd.split('/').pop() ?? cmd;
+    throw new ImageBuildError(`${tool} not found: ${installHint(tool)}`);
+  }
+  return r;
 }
 
 /** Like run, but a non-zero exit throws with the command's stderr. */

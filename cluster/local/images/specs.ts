@@ -84,6 +84,8 @@ export interface ImageSpec {
   /** Short name, accepted by `buildImages({ only })` like the full reference. */
   name: string;
   repository: string;
+  /** The official image a chart uses by default that this local build stands in for (e.g. `rclone/rclone`). */
+  standsInFor?: string;
   /**
    * The tag: a fixed one, the upstream version of an installed Debian package plus a suffix, or the version a
    * program of the image prints (the first group of `pattern` in the output of `path args...`, run on the host)
@@ -315,6 +317,7 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
   {
     name: 'redis',
     repository: `${REGISTRY}/redis`,
+    standsInFor: 'redis',
     tag: { debianPackage: 'redis-server', suffix: '-debian12' },
     files: [
       REDIS_SERVER,
@@ -328,6 +331,7 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
   {
     name: 'valkey',
     repository: `${REGISTRY}/valkey`,
+    standsInFor: 'valkey/valkey',
     tag: {
       programVersion: { path: '/usr/local/bin/valkey-server', args: ['--version'], pattern: '^Valkey server v=(\\d+\\.\\d+\\.\\d+) ' },
       suffix: '-pypi',
@@ -348,6 +352,7 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
   {
     name: 'redis_exporter',
     repository: `${REGISTRY}/redis_exporter`,
+    standsInFor: 'oliver006/redis_exporter',
     tag: { debianPackage: 'prometheus-redis-exporter', suffix: '-debian12' },
     files: [
       {
@@ -362,6 +367,7 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
   {
     name: 'haproxy',
     repository: `${REGISTRY}/haproxy`,
+    standsInFor: 'haproxy',
     tag: { debianPackage: 'haproxy', suffix: '-debian12' },
     files: [
       { to: '/usr/local/sbin/haproxy', from: { kind: 'debian', package: 'haproxy', path: '/usr/sbin/haproxy' } },
@@ -385,6 +391,7 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
   {
     name: 'rclone',
     repository: `${REGISTRY}/rclone`,
+    standsInFor: 'rclone/rclone',
     tag: { debianPackage: 'rclone', suffix: '-debian12' },
     files: [{ to: '/usr/local/bin/rclone', from: { kind: 'debian', package: 'rclone', path: '/usr/bin/rclone' } }],
     // The backup and restore steps run shell scripts in this image.
@@ -428,6 +435,7 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
     // The password Job's image (upstream registry.k8s.io/kubectl: kubectl alone, as a non-root user).
     name: 'kubectl',
     repository: `${REGISTRY}/registry.k8s.io/kubectl`,
+    standsInFor: 'registry.k8s.io/kubectl',
     tag: { fixed: 'v1.34.4-local' },
     files: [{ to: '/bin/kubectl', from: { kind: 'prebuilt', path: KUBECTL_BINARY, setup: 'npm run setup:cluster' } }],
     ...imageUser('nonroot', 65532, 0o700),

@@ -10,4 +10,5 @@ export const sentinelChart: ComponentChart = {
   model: sentinelModel,
   ciValues: { global: { topology: { dataNodes: 3, sentinels: 3 } } },
   sharedScripts: true,
+  notInstalledAlone: 'It monitors the data nodes redis-server runs and reads the password Secret that chart creates: on its own it waits for a master that never comes.',
 };

@@ -9,9 +9,9 @@ import { helm } from '../../toolchain/helm.ts';
 import { kubectlPodSource } from '../../cli/kube-access.ts';
 import { rejection } from '../support/rejection.ts';
 import { crashed, initDone, pod, waiting } from '../support/pods.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const INTERVAL = 10;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 const starting = pod({ init: initDone, redis: waiting('ContainerCreating') });

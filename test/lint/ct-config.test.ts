@@ -1,7 +1,10 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { CHARTS_DIR } from '../../generator/paths.ts';
+import { chartDirs, ciValuesFiles } from './chart-dirs.ts';
+import { components } from '../../generator/charts/catalog.ts';
 
 /** Configuration keys of chart-testing v3 (`ct lint` and `ct install` flags). */
 const CT_KEYS = new Set([
@@ -24,5 +27,20 @@ describe('ct.yaml', () => {
     expect(config).to.include({ 'target-branch': 'main', 'lint-conf': 'lintconf.yaml', 'check-version-increment': true, 'skip-helm-dependencies': true });
     expect(config['chart-dirs']).to.deep.equal(['charts']);
     expect(fs.existsSync(CHARTS_DIR)).to.equal(true);
+    expect(fs.existsSync('lintconf.yaml')).to.equal(true);
+  });
+
+  for (const dir of chartDirs()) {
+    it(`finds ci/*-values.yaml for ${path.basename(dir)}, each a mapping of values`, () => {
+      const files = ciValuesFiles(dir);
+      expect(files, `${dir}/ci`).to.not.be.empty;
+      for (const f of files) expect(parse(fs.readFileSync(f, 'utf8')) ?? {}, f).to.be.an('object').and.not.an('array');
+    });
+  }
+
+  it('npm run test:ct-install leaves out exactly the charts whose descriptor says they are not installed alone', () => {
+    const scripts = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const excluded = /--excluded-charts (\S+)/.exec(scripts['test:ct-install'] ?? '')?.[1]?.split(',') ?? [];
+    expect(excluded.sort()).to.deep.equal(components.filter((c) => c.notInstalledAlone).map((c) => c.name).sort());
   });
 });

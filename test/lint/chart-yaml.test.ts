@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { isSemver } from '../../generator/emit/semver.ts';
-import { chartDirs } from './charts.ts';
+import { chartDirs } from './chart-dirs.ts';
 
 /** chart-testing's Chart.yaml schema (etc/chart_schema.yaml): the keys it knows, and which are required. */
 const KNOWN = ['name', 'home', 'version', 'apiVersion', 'appVersion', 'description', 'keywords', 'sources', 'maintainers',

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeDeadRuns } from '../support/run-temp-dir.ts';
+import { removeDeadRuns } from './run-temp-dir.ts';
 
 describe('the test run temporary folder', () => {
   it('is where this run writes temporary files (TMPDIR), and the next run removes only the folders of runs that are gone', () => {

@@ -7,7 +7,8 @@ import { SetSyntaxError } from '../../generator/profiles/set-values.ts';
 import { PROFILES_DIR } from '../../generator/paths.ts';
 import { errorsIn, formatDiagnostic, isWarning, type Diagnostic } from '../../generator/profiles/diagnostics.ts';
 import { listProfiles } from '../../generator/profiles/files.ts';
-import { runCli, type CliResult } from '../support/cli.ts';
+import { runCli } from '../support/cli.ts';
+import type { CommandResult } from '../../toolchain/run.ts';
 
 interface InvalidProfile {
   title: string;
@@ -298,10 +299,10 @@ describe('profile validation', () => {
 
   describe('redis-charts validate', () => {
     let dir: string;
-    let bad: CliResult;
-    let quorum: CliResult;
-    let good: CliResult;
-    let mixed: CliResult;
+    let bad: CommandResult;
+    let quorum: CommandResult;
+    let good: CommandResult;
+    let mixed: CommandResult;
 
     // The CLI runs in parallel: each start of node + tsx takes about a second.
     before(async () => {

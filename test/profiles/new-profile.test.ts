@@ -8,7 +8,8 @@ import { SetSyntaxError } from '../../generator/profiles/set-values.ts';
 import { validateProfile } from '../../generator/profiles/validate.ts';
 import { errorsIn, formatDiagnostic } from '../../generator/profiles/diagnostics.ts';
 import { PROFILES_DIR, UMBRELLA_DIR } from '../../generator/paths.ts';
-import { runCli, type CliResult } from '../support/cli.ts';
+import { runCli } from '../support/cli.ts';
+import type { CommandResult } from '../../toolchain/run.ts';
 import { runHelm } from '../support/helm-runs.ts';
 
 const HA = path.join(PROFILES_DIR, 'ha-production.yaml');
@@ -139,8 +140,8 @@ describe('new-profile', () => {
 
     after(() => fs.rmSync(created, { force: true }));
 
-    let usage: CliResult;
-    let badValue: CliResult;
+    let usage: CommandResult;
+    let badValue: CommandResult;
 
     // Both refusals run at once: each start of node + tsx takes about a second.
     before(async () => {

@@ -8,7 +8,7 @@ import { compareSemver, isSemver } from '../../generator/emit/semver.ts';
 import { REPO_ROOT } from '../../generator/paths.ts';
 import { renderCharts } from '../../generator/emit/generate.ts';
 import { contentHashes } from '../../generator/emit/versions.ts';
-import { chartDirs } from './charts.ts';
+import { chartDirs } from './chart-dirs.ts';
 
 // ct's check-version-increment: a chart that differs from main needs a higher version than main has.
 function git(args: string[]): string | undefined {
