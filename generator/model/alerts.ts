@@ -11,7 +11,7 @@ const rule = (description: string, forDuration: string, severity: 'critical' | '
     severity: oneOf(['critical', 'warning', 'info'], severity, 'Severity label.'),
   });
 
-export const alertsModel: Group = group('Alert rules (PrometheusRule, and a plain rules file) and a Grafana dashboard.', {
+export const alertsModel = group('Alert rules (PrometheusRule, and a plain rules file) and a Grafana dashboard.', {
   enabled: enabledField(false, 'alert rules and the dashboard'),
   prometheusRule: group('PrometheusRule for the Prometheus Operator. Created only where the cluster serves monitoring.coreos.com/v1 PrometheusRule; otherwise NOTES say it was skipped.', {
     enabled: bool(true, 'Create a PrometheusRule.'),

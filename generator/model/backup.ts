@@ -6,7 +6,7 @@ const retention = (what: string, keepLast: number, maxAgeDays: number) => group(
   maxAgeDays: int(maxAgeDays, 'Beyond keepLast, delete backups older than this many days.', { constraints: { minimum: 1 } }),
 });
 
-export const backupModel: Group = group('Scheduled RDB backups: stream from a healthy node, verify, compress, upload with rclone, keep history.', {
+export const backupModel = group('Scheduled RDB backups: stream from a healthy node, verify, compress, upload with rclone, keep history.', {
   enabled: enabledField(false, 'scheduled backups'),
   schedule: str('0 */6 * * *', 'Cron schedule.', { constraints: { pattern: CRON } }),
   timeZone: str('', 'Time zone of the schedule (CronJob timeZone, e.g. `Etc/UTC`); empty uses the controller\'s.'),

@@ -20,14 +20,14 @@ export const LABEL_KEY = `^(${DNS_NAME}/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-
 export const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$';
 
 /** Labels (or a label selector), as the API server accepts them. */
-export const labelMap = (def: Record<string, string>, description: string): Free =>
+export const labelMap = (def: Record<string, string>, description: string): Free<Record<string, string>> =>
   free(def, description, { type: 'object', propertyNames: { pattern: LABEL_KEY }, additionalProperties: { type: 'string', pattern: LABEL_VALUE } });
 /** Annotations: keys as the API server accepts them, any string values. */
-export const annotationMap = (def: Record<string, string>, description: string): Free =>
+export const annotationMap = (def: Record<string, string>, description: string): Free<Record<string, string>> =>
   free(def, description, { type: 'object', propertyNames: { pattern: LABEL_KEY }, additionalProperties: { type: 'string' } });
 
 /** Values every chart shares. In the umbrella they live under `global`, so all components agree on them. */
-export const globalModel: Group = group('Settings every component shares; in the umbrella chart they are set once here.', {
+export const globalModel = group('Settings every component shares; in the umbrella chart they are set once here.', {
   engine: oneOf(['redis', 'valkey'], 'redis', 'Server engine: the official `redis` image or `valkey/valkey`.'),
   images: group('Pinned engine images (never `latest`).', {
     redis: group('Image used when engine is redis.', {
@@ -86,8 +86,14 @@ export const schedulingModel = () => ({
   podLabels: labelMap({}, 'Extra pod labels.'),
 });
 
+/** Container resources as the API reads them: quantities are strings or numbers. */
+export interface Resources {
+  requests?: Record<string, string | number>;
+  limits?: Record<string, string | number>;
+}
+
 export const resourcesModel = (requests: { cpu: string; memory: string }, limits: { cpu?: string; memory: string }) =>
-  free({ requests, limits }, 'Container resources. Always set a memory limit.', {
+  free<Resources>({ requests, limits }, 'Container resources. Always set a memory limit.', {
     type: 'object',
     additionalProperties: false,
     properties: {

@@ -3,7 +3,7 @@ import { PINNED_TAG, DURATION, enabledField, labelMap, probeModel, resourcesMode
 
 const PORT = { minimum: 1, maximum: 65535 };
 
-export const exporterModel: Group = group('redis_exporter in multi-target mode: one Deployment scrapes every data pod and sentinel through `/scrape?target=`.', {
+export const exporterModel = group('redis_exporter in multi-target mode: one Deployment scrapes every data pod and sentinel through `/scrape?target=`.', {
   enabled: enabledField(false, 'the exporter'),
   replicas: int(1, 'Exporter pods. Each scrapes every target, so series carry an `exporter_pod` label to stay distinct.', { constraints: { minimum: 1 } }),
   image: group('Exporter image.', {

@@ -1,7 +1,7 @@
 import { bool, group, int, str, type Group } from './dsl.ts';
 import { OBJECT_NAME, QUANTITY, enabledField, pdbModel, probeModel, resourcesModel, schedulingModel } from './common.ts';
 
-export const sentinelModel: Group = group('Redis Sentinel: watches the data nodes and fails over. Runs when global.topology.sentinels > 0.', {
+export const sentinelModel = group('Redis Sentinel: watches the data nodes and fails over. Runs when global.topology.sentinels > 0.', {
   enabled: enabledField(true, 'Sentinel when global.topology.sentinels > 0'),
   quorum: int(2, 'Sentinels that must agree the master is down. Must be a majority of the sentinels.', { constraints: { minimum: 1 } }),
   downAfterMilliseconds: int(5000, 'Milliseconds without a valid reply before a master counts as down. Lower fails over faster but risks failovers on short stalls (fork, slow disk).', { constraints: { minimum: 100 } }),

@@ -3,7 +3,7 @@ import { PINNED_TAG, OBJECT_NAME, annotationMap, enabledField, pdbModel, probeMo
 
 const MEMORY = '^$|^[0-9]+(b|k|kb|m|mb|g|gb)?$';
 
-export const serverModel: Group = group('Redis data nodes (standalone, or one master with replicas).', {
+export const serverModel = group('Redis data nodes (standalone, or one master with replicas).', {
   enabled: enabledField(true, 'the Redis data nodes'),
   config: group('redis.conf settings. The password is never written here; it is read from the Secret at start.', {
     maxmemory: str('', 'Memory limit for data, e.g. `256mb`; empty means none. Leave headroom under the container memory limit for fork and AOF rewrite.', { constraints: { pattern: MEMORY } }),

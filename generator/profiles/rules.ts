@@ -1,31 +1,18 @@
+import type { ValuesOf } from '../model/dsl.ts';
+import type { globalModel } from '../model/common.ts';
+import type { serverModel } from '../model/server.ts';
+import type { sentinelModel } from '../model/sentinel.ts';
+import type { backupModel } from '../model/backup.ts';
 import type { Diagnostic, LocatedYaml } from './diagnostics.ts';
 import { cronProblem } from './cron.ts';
 import { mib, quantityBytes, redisBytes } from './units.ts';
 
-/** Effective values of a profile (chart defaults merged with the file), as the rules read them. */
+/** Effective values of a profile (chart defaults merged with the file), as the rules read them: typed by the model. */
 export interface EffectiveValues {
-  global: {
-    topology: { dataNodes: number; sentinels: number };
-    auth: { enabled: boolean; password: string; previousPassword: string; existingSecret: string };
-  };
-  server: {
-    config: { maxmemory: string; save: string[]; appendonly: boolean; minReplicasToWrite: number };
-    persistence: { enabled: boolean; acknowledgeDataLossWithReplicas: boolean };
-    resources: { limits?: { memory?: string | number } };
-  };
-  sentinel: { quorum: number };
-  backup: {
-    enabled: boolean;
-    schedule: string;
-    persistence: { enabled: boolean };
-    remote: {
-      type: string;
-      existingSecret: string;
-      s3: { envAuth: boolean; accessKeyId: string; secretAccessKey: string };
-      azureblob: { account: string };
-    };
-    serviceAccount: { name: string; annotations: Record<string, string> };
-  };
+  global: ValuesOf<typeof globalModel>;
+  server: ValuesOf<typeof serverModel>;
+  sentinel: ValuesOf<typeof sentinelModel>;
+  backup: ValuesOf<typeof backupModel>;
 }
 
 type Rule = (v: EffectiveValues, yaml: LocatedYaml) => Diagnostic[];
