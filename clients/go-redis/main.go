@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -58,6 +60,26 @@ const (
 	poolTimeout = 3 * time.Second
 )
 
+// tlsConfig trusts only the CA in TLS_CA_FILE (the connection Secret's ca.crt); nil without it (plaintext). The server
+// name to verify comes from each address dialled: the sentinels', and the master's hostname Sentinel announces.
+func tlsConfig() *tls.Config {
+	file := os.Getenv("TLS_CA_FILE")
+	if file == "" {
+		return nil
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "TLS_CA_FILE: %v\n", err)
+		os.Exit(2)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		fmt.Fprintf(os.Stderr, "TLS_CA_FILE %s holds no PEM certificate\n", file)
+		os.Exit(2)
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+}
+
 func newClient(mode string) *redis.Client {
 	password := os.Getenv("PASSWORD")
 	switch mode {
@@ -76,6 +98,8 @@ func newClient(mode string) *redis.Client {
 			MinRetryBackoff:  minRetryBackoff,
 			MaxRetryBackoff:  maxRetryBackoff,
 			PoolTimeout:      poolTimeout,
+			// Used for the sentinels and the data nodes alike.
+			TLSConfig: tlsConfig(),
 		})
 	case "url":
 		opt, err := redis.ParseURL(env("REDIS_URL"))
@@ -89,6 +113,14 @@ func newClient(mode string) *redis.Client {
 		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = dialTimeout, ioTimeout, ioTimeout
 		opt.MaxRetries, opt.MinRetryBackoff, opt.MaxRetryBackoff = maxRetries, minRetryBackoff, maxRetryBackoff
 		opt.PoolTimeout = poolTimeout
+		if c := tlsConfig(); c != nil {
+			if opt.TLSConfig == nil {
+				fmt.Fprintln(os.Stderr, "TLS_CA_FILE is set but REDIS_URL is not rediss://")
+				os.Exit(2)
+			}
+			// ParseURL set the server name from the URL's host.
+			opt.TLSConfig.RootCAs, opt.TLSConfig.MinVersion = c.RootCAs, c.MinVersion
+		}
 		return redis.NewClient(opt)
 	}
 	fmt.Fprintf(os.Stderr, "MODE must be sentinel or url, not %q\n", mode)

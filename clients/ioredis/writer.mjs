@@ -1,5 +1,6 @@
 // The acknowledged-write probe (clients/README.md) with ioredis: `sentinels` + `name` in MODE=sentinel, a
 // redis:// URL in MODE=url (the release's -master Service, HAProxy in front of the master).
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 
 const READY_AFTER_ACKS = 50;
@@ -32,8 +33,16 @@ const COMMON = {
   reconnectOnError: (err) => (/^(READONLY|NOREPLICAS)/.test(err.message) ? 2 : false),
 };
 
+// TLS_CA_FILE (the connection Secret's ca.crt): TLS to the sentinels and the data nodes, trusting only that CA; Node
+// checks each server's certificate against the host it dials (the master's hostname Sentinel announces).
+function tlsOptions() {
+  const file = process.env.TLS_CA_FILE;
+  return file ? { ca: readFileSync(file), minVersion: 'TLSv1.2' } : undefined;
+}
+
 function connect(mode) {
   const password = process.env.PASSWORD || undefined;
+  const tls = tlsOptions();
   if (mode === 'sentinel') {
     const sentinels = env('SENTINELS').split(',').map((a) => {
       const i = a.lastIndexOf(':');
@@ -50,11 +59,19 @@ function connect(mode) {
       // A sentinel that does not answer within 1 s is skipped for the next one, retried every 100 ms.
       sentinelCommandTimeout: 1000,
       sentinelRetryStrategy: () => 100,
+      ...(tls && { tls, sentinelTLS: tls, enableTLSForSentinelMode: true }),
       // No failoverDetector: with ioredis 6.0.0 a client with it stayed at "Connection is closed" after a node
       // failure (every later command failed at once); the socket timeout above notices the failover instead.
     });
   }
-  if (mode === 'url') return new Redis(env('REDIS_URL'), COMMON);
+  if (mode === 'url') {
+    const url = env('REDIS_URL');
+    if (tls && !url.startsWith('rediss://')) {
+      console.error('TLS_CA_FILE is set but REDIS_URL is not rediss://');
+      process.exit(2);
+    }
+    return new Redis(url, { ...COMMON, ...(tls && { tls }) });
+  }
   console.error(`MODE must be sentinel or url, not ${JSON.stringify(mode)}`);
   process.exit(2);
 }

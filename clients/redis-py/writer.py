@@ -33,22 +33,38 @@ def env(name: str) -> str:
     return value
 
 
+def tls_kwargs() -> dict:
+    """TLS_CA_FILE (the connection Secret's ca.crt): TLS to the sentinels and the data nodes, trusting only that CA
+    and checking each server's name (the master's hostname Sentinel announces)."""
+    ca_file = os.environ.get("TLS_CA_FILE", "")
+    if not ca_file:
+        return {}
+    return {"ssl": True, "ssl_ca_certs": ca_file, "ssl_check_hostname": True, "ssl_cert_reqs": "required"}
+
+
 def connect(mode: str) -> Redis:
     password = os.environ.get("PASSWORD") or None
     timeouts = {"socket_connect_timeout": CONNECT_TIMEOUT_S, "socket_timeout": COMMAND_TIMEOUT_S}
+    tls = tls_kwargs()
     if mode == "sentinel":
         sentinels = [(h, int(p)) for h, p in (a.rsplit(":", 1) for a in env("SENTINELS").split(","))]
         # Sentinel queries get the same timeouts: an unreachable sentinel is skipped for the next one quickly.
         sentinel = Sentinel(
             sentinels,
-            sentinel_kwargs={"username": "default", "password": password, **timeouts},
+            sentinel_kwargs={"username": "default", "password": password, **timeouts, **tls},
             username="default",
             password=password,
             **timeouts,
+            **tls,
         )
         return sentinel.master_for(env("MASTER_SET"), retry=retry(), **timeouts)
     if mode == "url":
-        return Redis.from_url(env("REDIS_URL"), retry=retry(), **timeouts)
+        url = env("REDIS_URL")
+        if tls and not url.startswith("rediss://"):
+            sys.exit("TLS_CA_FILE is set but REDIS_URL is not rediss://")
+        # rediss:// turns TLS on; the CA and the name check come from tls_kwargs.
+        tls.pop("ssl", None)
+        return Redis.from_url(url, retry=retry(), **timeouts, **tls)
     sys.exit(f"MODE must be sentinel or url, not {mode!r}")
 
 

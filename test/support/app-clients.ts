@@ -43,7 +43,10 @@ export function appImage(client: ClientName): string {
   return `${spec.repository}:${spec.tag.fixed}`;
 }
 
-export function appClientPod(release: Release, name: string, o: AppClientOptions & { prefix: string }): Record<string, any> {
+/** Where a client pod finds the release's CA when the connection Secret has one (TLS on). */
+const CA_DIR = '/etc/redis-ca';
+
+export function appClientPod(release: Release, name: string, o: AppClientOptions & { prefix: string; tls: boolean }): Record<string, any> {
   const connection = connectionSecretName(release.name);
   const auth = authSecretRef(release);
   const fromSecret = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
@@ -55,6 +58,8 @@ export function appClientPod(release: Release, name: string, o: AppClientOptions
     ...(o.mode === 'sentinel'
       ? [fromSecret('SENTINELS', connection, 'sentinels'), fromSecret('MASTER_SET', connection, 'master-set')]
       : [fromSecret('REDIS_URL', connection, 'redis-url')]),
+    // As an app does with TLS on: the CA from the connection Secret, mounted as a file.
+    ...(o.tls ? [{ name: 'TLS_CA_FILE', value: `${CA_DIR}/ca.crt` }] : []),
   ];
   return {
     apiVersion: 'v1',
@@ -76,11 +81,13 @@ export function appClientPod(release: Release, name: string, o: AppClientOptions
           },
         },
       }),
+      ...(o.tls && { volumes: [{ name: 'redis-ca', secret: { secretName: connection, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] }),
       containers: [{
         name: 'probe',
         image: appImage(o.client),
         imagePullPolicy: 'IfNotPresent',
         env,
+        ...(o.tls && { volumeMounts: [{ name: 'redis-ca', mountPath: CA_DIR, readOnly: true }] }),
         resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
       }],
@@ -109,7 +116,9 @@ export async function startAppClient(release: Release, o: AppClientOptions, read
 export async function createAppClient(release: Release, o: AppClientOptions): Promise<AppClient> {
   const prefix = o.prefix ?? `app-${o.client}-${o.mode}`;
   const pod = `${prefix}-${Date.now().toString(36)}`.slice(0, 63);
-  await release.createPod(appClientPod(release, pod, { ...o, prefix }));
+  // TLS is on when the connection Secret carries the CA.
+  const tls = 'ca.crt' in await release.secret(connectionSecretName(release.name));
+  await release.createPod(appClientPod(release, pod, { ...o, prefix, tls }));
   return {
     pod, client: o.client, mode: o.mode, prefix,
     async result() {
