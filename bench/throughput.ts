@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { withLocalCluster } from './local-cluster.ts';
 import { profileFile } from '../test/scenarios/scenario.ts';
 import { HA_ONLY } from '../test/scenarios/ha.ts';
-import { password, sentinelClient, waitForSingleMaster, REDIS_PORT } from '../test/support/ha.ts';
+import { password, sentinelClient, tlsOptions, waitForSingleMaster, REDIS_PORT } from '../test/support/ha.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 
@@ -30,7 +30,7 @@ await withLocalCluster(async (cluster) => {
   const proxyPod = (await release.pods()).find((p) => p.labels['app.kubernetes.io/component'] === 'master-proxy')!;
   const at = async (target: { pod: string }) => {
     const ep = await release.endpoint(target, REDIS_PORT);
-    return new Redis({ host: ep.host, port: ep.port, password: pw });
+    return new Redis({ host: ep.host, port: ep.port, password: pw, ...(await tlsOptions(release)) });
   };
   const direct = await at({ pod: master });
   const proxied = await at({ pod: proxyPod.name });

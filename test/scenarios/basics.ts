@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { Release } from '../../cluster/driver.ts';
-import { ask, authSecretRef, dataPods, password, REDIS_PORT, serviceNamed } from '../support/ha.ts';
+import { ask, authSecretRef, dataPods, password, REDIS_PORT, serviceNamed, tlsOptions } from '../support/ha.ts';
 import { rejection } from '../support/rejection.ts';
 import { rawCommand } from '../support/raw-command.ts';
 import { profileFile, type Scenario } from './scenario.ts';
@@ -14,7 +14,7 @@ async function appClient(release: Release, pw: string | undefined): Promise<Redi
   const ep = await release.endpoint({ service: serviceNamed(release, '-redis-master') }, REDIS_PORT);
   // A Service's endpoints follow a pod's readiness a moment later: commands wait through bounded reconnects (80 x
   // 250 ms) rather than fail on the second closed connection; after that the client gives up and commands fail.
-  const client = new Redis({ host: ep.host, port: ep.port, password: pw, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: null, retryStrategy: (n) => (n <= 80 ? 250 : null) });
+  const client = new Redis({ host: ep.host, port: ep.port, password: pw, ...(await tlsOptions(release)), lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: null, retryStrategy: (n) => (n <= 80 ? 250 : null) });
   client.on('error', () => undefined);
   await client.connect().catch(() => undefined);
   return client;

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { ConnectionOptions } from 'node:tls';
 import { connectionSecretName } from '../../generator/charts/names.ts';
 import type { PodInfo, Release } from '../../cluster/driver.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +10,30 @@ export const SENTINEL_PORT = 26379;
 export const MASTER_SET = 'mymaster';
 
 const component = (p: PodInfo) => p.labels['app.kubernetes.io/component'];
+
+const tlsOf = new WeakMap<Release, Promise<ConnectionOptions | undefined>>();
+
+/**
+ * TLS options for a test client of the release: undefined while TLS is off (the connection Secret has no CA). The
+ * chain is verified against the release's CA; the name is not, since tests reach pods through addresses the
+ * certificate cannot name (a port-forward, a NAT map). The application pods check names (test/support/app-clients.ts).
+ */
+export function releaseTls(release: Release): Promise<ConnectionOptions | undefined> {
+  let tls = tlsOf.get(release);
+  if (!tls) {
+    tls = release.secret(connectionSecretName(release.name)).then((data) =>
+      data['ca.crt'] ? { ca: data['ca.crt'], checkServerIdentity: () => undefined } : undefined);
+    tlsOf.set(release, tls);
+  }
+  return tls;
+}
+
+/** ioredis options that add TLS to a connection to the release (nothing while TLS is off). */
+export async function tlsOptions(release: Release, o: { sentinels?: boolean } = {}): Promise<Record<string, unknown>> {
+  const tls = await releaseTls(release);
+  if (!tls) return {};
+  return o.sentinels ? { tls, sentinelTLS: tls, enableTLSForSentinelMode: true } : { tls };
+}
 
 /** The data StatefulSet of the release. */
 function dataStatefulSet(release: Release): Record<string, any> {
@@ -43,7 +68,7 @@ export async function pingWith(release: Release, pod: string, port: number, pw: 
   const ep = await release.endpoint({ pod }, port);
   // No password in the options and RESP2 (no HELLO before AUTH): ioredis would close the connection on a refused
   // AUTH instead of reporting it.
-  const c = new Redis({ host: ep.host, port: ep.port, lazyConnect: true, protocol: 2, enableReadyCheck: false, connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const c = new Redis({ host: ep.host, port: ep.port, ...(await tlsOptions(release)), lazyConnect: true, protocol: 2, enableReadyCheck: false, connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   c.on('error', () => undefined);
   try {
     await c.connect();
@@ -69,6 +94,7 @@ export async function podClient(release: Release, pod: string, port = REDIS_PORT
   const ep = await release.endpoint({ pod }, port);
   const client = new Redis({
     host: ep.host, port: ep.port, password: pw ?? (await password(release)), ...(port === REDIS_PORT ? { username: 'admin' } : {}),
+    ...(await tlsOptions(release)),
     lazyConnect: true, connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null,
   });
   client.on('error', () => undefined);
@@ -190,6 +216,7 @@ export async function sentinelClient(release: Release, opts: { viaService?: bool
     : await Promise.all((await sentinelPods(release)).map((s) => release.endpoint({ pod: s.name }, SENTINEL_PORT)));
   const client = new Redis({
     sentinels, name: MASTER_SET, password: pw, sentinelPassword: pw,
+    ...(await tlsOptions(release, { sentinels: true })),
     natMap: (key: string) => map[key] ?? null,
     connectTimeout: 1000, commandTimeout: 2000, sentinelCommandTimeout: 1000,
     // A failed node keeps the old master's connection open and silent: the socket timeout closes it (WAIT's 1 s fits).
@@ -218,7 +245,7 @@ export async function masterServiceClient(release: Release): Promise<Redis> {
   url.hostname = ep.host;
   url.port = String(ep.port);
   // A failed or stopping master keeps a connection open and silent: the socket timeout closes it (WAIT's 1 s fits).
-  const client = new Redis(url.toString(), { connectTimeout: 1000, commandTimeout: 2000, socketTimeout: 1500, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
+  const client = new Redis(url.toString(), { ...(await tlsOptions(release)), connectTimeout: 1000, commandTimeout: 2000, socketTimeout: 1500, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
   client.on('error', () => undefined);
   return client;
 }
