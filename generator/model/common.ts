@@ -60,6 +60,28 @@ export const globalModel = group('Settings every component shares; in the umbrel
     existingSecretPreviousPasswordKey: str('redis-password-previous', 'Key of the password being rotated out, in the same Secret; optional: accepted while present.', { constraints: { pattern: SECRET_KEY } }),
     connectionSecretName: str('', 'Name of the connection Secret apps mount (keys `redis-url`, `host`, `port`, and with Sentinel `sentinels`, `master-set`); empty uses `<release>-redis-connection`. Set `redis-credentials` to keep apps written for that name.', { constraints: { pattern: OBJECT_NAME } }),
   }),
+  tls: group('TLS for the data nodes and Sentinel (README, TLS): one port each, TLS only; replication, Sentinel, the master proxy\'s health check, the exporter, backups and every script use it. The certificate comes from `existingSecret`, from cert-manager (`certManager.issuerRef`), or else from a hook Job that generates a CA and a server certificate in the cluster once.', {
+    enabled: bool(false, 'Serve TLS only: `tls-port` on the Redis and Sentinel ports, `port 0`. A plaintext client is refused. Switching it on or off on a running release is refused (every member and client must switch at once).'),
+    existingSecret: str('', 'Name of a Secret (type kubernetes.io/tls, as cert-manager writes it) with `tls.crt`, `tls.key` and `ca.crt`; its certificate must cover `*.<release>-redis-headless.<namespace>.svc.<clusterDomain>`, the sentinels\' `*.<release>-sentinel-headless...` and the Service names clients use. Empty: cert-manager (below) or a generated certificate.', { constraints: { pattern: OBJECT_NAME } }),
+    authClients: oneOf(['no', 'optional', 'yes'], 'no', 'Redis `tls-auth-clients`: `yes` requires every client to present a certificate signed by the CA (the release\'s own components use the Secret\'s `tls.crt`/`tls.key`); `no` leaves client authentication to the password.'),
+    certManager: group('A cert-manager `Certificate` for the release (needs the cert-manager.io/v1 API; its issuer must write `ca.crt`, as the CA, Vault and self-signed issuers do).', {
+      issuerRef: group('The issuer that signs the certificate; empty `name`: no Certificate.', {
+        name: str('', 'Issuer or ClusterIssuer name.', { constraints: { pattern: OBJECT_NAME } }),
+        kind: oneOf(['Issuer', 'ClusterIssuer'], 'Issuer', 'Kind of the issuer.'),
+        group: str('cert-manager.io', 'API group of the issuer.', { constraints: { pattern: DOMAIN } }),
+      }),
+    }),
+    generated: group('The certificate generated in the cluster when neither `existingSecret` nor `certManager.issuerRef.name` is set: a hook Job (`<release>-redis-tls-init`) creates the Secret `<release>-redis-tls` once (a CA and a server certificate) and keeps it on every later upgrade.', {
+      validityDays: int(3650, 'Days the generated CA and server certificate are valid. They are not renewed: delete the Secret and upgrade to get new ones (clients then need the new `ca.crt`).', { constraints: { minimum: 1, maximum: 36500 } }),
+      // alpine/openssl: the Alpine Docker maintainers' image of Alpine's openssl package on busybox (so `sh` too), a few MB,
+      // multi-arch, tagged by the OpenSSL version it carries; 3.5 is OpenSSL's current long-term-support line. The script
+      // needs only sh, openssl and busybox's cat/sed/rm (files/hooks/tls-init.sh), so any image with those works.
+      image: group('Image with `openssl` and `sh` that generates the certificate.', {
+        repository: str('alpine/openssl', 'Image repository.'),
+        tag: str('3.5.5', 'Image tag.', { constraints: PINNED_TAG }),
+      }),
+    }),
+  }),
   networkPolicy: group('NetworkPolicies on every component: data pods, sentinels and the master proxy admit only this release\'s pods and its clients; the exporter admits scrapers; backup jobs reach only DNS, the data pods and the remote.', {
     enabled: bool(false, 'Create the NetworkPolicies.'),
     clientLabel: str('redis-charts.io/client', 'Label key that admits an application pod in the release\'s namespace: pods labelled `<clientLabel>: <release name>` may connect to Redis, Sentinel and the master proxy.', { constraints: { pattern: LABEL_KEY } }),

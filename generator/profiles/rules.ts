@@ -120,7 +120,29 @@ const backupPodIdentity: Rule = (v, yaml) => {
     'Set backup.serviceAccount.annotations, e.g. `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` for IRSA, or backup.serviceAccount.name to an existing annotated ServiceAccount; ignore this only if the nodes\' instance role may write the bucket.')];
 };
 
-export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, previousPassword, backupSchedule, backupDestination, backupPodIdentity];
+// The chart stops on the first (`fail`): validate names it first. The others are settings that do nothing as written.
+const tlsCertificateSource: Rule = (v, yaml) => {
+  const { enabled, existingSecret, authClients, certManager } = v.global.tls;
+  const issuer = certManager.issuerRef.name;
+  if (existingSecret && issuer) {
+    return [yaml.at(['global', 'tls', 'certManager', 'issuerRef', 'name'],
+      `existingSecret "${existingSecret}" and certManager.issuerRef.name "${issuer}" both say where the certificate comes from`,
+      'Keep one: global.tls.existingSecret for a Secret you manage, or global.tls.certManager.issuerRef for a Certificate the chart renders (leave both empty for a generated certificate).')];
+  }
+  if (!enabled) {
+    const set = existingSecret ? ['existingSecret'] : issuer ? ['certManager', 'issuerRef', 'name'] : undefined;
+    return set ? [yaml.warningAt(['global', 'tls', ...set], 'set, but TLS is off (global.tls.enabled is false), so nothing uses it',
+      'Set global.tls.enabled: true to serve TLS, or remove the setting.')] : [];
+  }
+  if (authClients === 'yes' && !existingSecret && !issuer) {
+    return [yaml.warningAt(['global', 'tls', 'authClients'],
+      'authClients yes requires every client to present a certificate signed by the CA, and the generated CA signs only the release\'s own certificate (its key is not kept)',
+      'Issue client certificates from your own CA: set global.tls.certManager.issuerRef (a CA issuer) or global.tls.existingSecret; or set authClients to no or optional and authenticate clients by password.')];
+  }
+  return [];
+};
+
+export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, previousPassword, tlsCertificateSource, backupSchedule, backupDestination, backupPodIdentity];
 
 export function ruleDiagnostics(values: EffectiveValues, yaml: LocatedYaml): Diagnostic[] {
   return RULES.flatMap((rule) => rule(values, yaml));

@@ -62,9 +62,9 @@ step="streaming an RDB from ${host}"
 mkdir -p "$WORK"
 rm -f "$WORK/dump.rdb"
 if [ -n "$PASSWORD" ]; then
-  REDISCLI_AUTH="$PASSWORD" "$CLI_BIN" --no-auth-warning --user admin -h "$host" -p "$REDIS_PORT" --rdb "$WORK/dump.rdb" >&2
+  REDISCLI_AUTH="$PASSWORD" redis_cli - --no-auth-warning --user admin -h "$host" -p "$REDIS_PORT" --rdb "$WORK/dump.rdb" >&2
 else
-  "$CLI_BIN" -h "$host" -p "$REDIS_PORT" --rdb "$WORK/dump.rdb" >&2
+  redis_cli - -h "$host" -p "$REDIS_PORT" --rdb "$WORK/dump.rdb" >&2
 fi
 [ -s "$WORK/dump.rdb" ] || fail "${CLI_BIN} --rdb wrote nothing"
 

@@ -24,6 +24,21 @@ env:
         name: {{ include "rc.authSecret" .ctx }}
         key: {{ include "rc.authKey" .ctx }}
   {{- end }}
+  {{- if $v.global.tls.enabled }}
+  # The release's members serve TLS only (rediss:// targets): verify them with the release's CA.
+  - name: REDIS_EXPORTER_TLS_CA_CERT_FILE
+    value: /etc/redis-tls/ca.crt
+  {{- if include "rc.tlsClientCert" .ctx }}
+  - name: REDIS_EXPORTER_TLS_CLIENT_CERT_FILE
+    value: /etc/redis-tls/tls.crt
+  - name: REDIS_EXPORTER_TLS_CLIENT_KEY_FILE
+    value: /etc/redis-tls/tls.key
+  {{- end }}
+  {{- end }}
+{{- with include "rc.tlsMount" .ctx }}
+volumeMounts:
+  {{- . | nindent 2 }}
+{{- end }}
 ports:
   - name: {{ .portName }}
     containerPort: {{ .port }}

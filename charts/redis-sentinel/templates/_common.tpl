@@ -124,6 +124,56 @@ checksum/auth: {{ printf "%s\n%s" .Values.global.auth.password .Values.global.au
 {{- end }}
 {{- end -}}
 
+{{/*
+TLS (README: TLS). The Secret with tls.crt, tls.key and ca.crt: yours (global.tls.existingSecret), or the one cert-manager
+(templates/certificate.yaml) or the tls-init hook (templates/tls-init.yaml) writes.
+*/}}
+{{- define "rc.tlsSecret" -}}
+{{- default (printf "%s-tls" (include "rc.serverName" .)) .Values.global.tls.existingSecret -}}
+{{- end -}}
+{{/* Whether the servers require client certificates, so every component that connects presents the Secret's key pair. */}}
+{{- define "rc.tlsClientCert" -}}{{ if eq .Values.global.tls.authClients "yes" }}true{{ end }}{{- end -}}
+{{/* The names the server certificate covers: every data pod and sentinel (by wildcard, so a scale needs no new
+certificate), the Services clients use, in each form they may be written, and localhost. */}}
+{{- define "rc.tlsDnsNames" -}}
+{{- $ns := .Release.Namespace -}}
+{{- $domain := .Values.global.clusterDomain -}}
+{{- $names := list "localhost" -}}
+{{- range $headless := list (include "rc.serverHeadless" .) (include "rc.sentinelHeadless" .) -}}
+{{- $names = append $names (printf "*.%s.%s.svc.%s" $headless $ns $domain) -}}
+{{- end -}}
+{{- range $service := list (include "rc.masterService" .) (include "rc.readService" .) (include "rc.serverHeadless" .) (include "rc.sentinelName" .) (include "rc.sentinelHeadless" .) -}}
+{{- $names = concat $names (list $service (printf "%s.%s" $service $ns) (printf "%s.%s.svc" $service $ns) (printf "%s.%s.svc.%s" $service $ns $domain)) -}}
+{{- end -}}
+{{- $names | toJson -}}
+{{- end -}}
+{{- define "rc.tlsIpAddresses" -}}["127.0.0.1"]{{- end -}}
+{{/*
+The TLS volume, named `tls`; empty while TLS is off. (dict "ctx" . "server" true): a data node's or sentinel's (its key
+pair and the CA); otherwise what a component that connects needs: the CA, and the key pair when the servers require
+client certificates.
+*/}}
+{{- define "rc.tlsVolume" -}}
+{{- if .ctx.Values.global.tls.enabled -}}
+- name: tls
+  secret:
+    secretName: {{ include "rc.tlsSecret" .ctx }}
+    defaultMode: 0440
+    items:
+      - { key: ca.crt, path: ca.crt }
+      {{- if or .server (include "rc.tlsClientCert" .ctx) }}
+      - { key: tls.crt, path: tls.crt }
+      - { key: tls.key, path: tls.key }
+      {{- end }}
+{{- end -}}
+{{- end -}}
+{{/* Where the scripts read it (lib.sh TLS_DIR); empty while TLS is off. */}}
+{{- define "rc.tlsMount" -}}
+{{- if .Values.global.tls.enabled -}}
+- { name: tls, mountPath: /etc/redis-tls, readOnly: true }
+{{- end -}}
+{{- end -}}
+
 {{- define "rc.podSecurityContext" -}}
 {{ toYaml .Values.global.podSecurityContext }}
 {{- end -}}
@@ -223,6 +273,14 @@ REDISCLI_AUTH="$(cat /etc/redis-auth/password)"
   value: {{ .Values.global.topology.masterSet | quote }}
 - name: AUTH_ENABLED
   value: {{ .Values.global.auth.enabled | quote }}
+{{- if .Values.global.tls.enabled }}
+- name: TLS_ENABLED
+  value: "true"
+- name: TLS_AUTH_CLIENTS
+  value: {{ .Values.global.tls.authClients | quote }}
+- name: TLS_CLIENT_CERT
+  value: {{ include "rc.tlsClientCert" . | eq "true" | quote }}
+{{- end }}
 {{- end -}}
 
 {{/* How to connect, printed by every chart's NOTES.txt. */}}
@@ -410,6 +468,29 @@ version it knows is not checked.
 {{- $version := regexReplaceAll "^.*:" (regexReplaceAll "@.*$" .image "") "" -}}
 {{- $nextVersion := regexReplaceAll "^.*:" (regexReplaceAll "@.*$" $nextImage "") "" -}}
 {{- fail (printf "global.engine / global.images.%s.tag: %s %s -> %s %s: the running release writes its data in RDB format %s, which %s %s cannot read (it reads up to format %s), so its pods would fail to load their volumes and could not sync from the master. Stay on %s %s or newer; to move anyway, copy the data at the key level into a new release (e.g. with RIOT's replicate command), since a backup restores the same format." $next $engine $version $next $nextVersion $from $next $nextVersion $to $engine $version) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Refuses turning TLS on or off on a running release: the servers serve TLS only or plaintext only, so every replica,
+sentinel and client would have to switch at the same moment, which a rolling update cannot do (a replica restarted
+with TLS cannot reach a master that still serves plaintext, and the other way round). Reads the live StatefulSet's
+container `container` with lookup (TLS_ENABLED in its environment), so `helm template` (GitOps) renders without the check.
+(dict "ctx" . "name" "<StatefulSet name>" "container" "redis")
+*/}}
+{{- define "rc.refuseTlsSwitch" -}}
+{{- $live := lookup "apps/v1" "StatefulSet" .ctx.Release.Namespace .name -}}
+{{- range dig "spec" "template" "spec" "containers" list $live -}}
+{{- if eq .name $.container -}}
+{{- $was := false -}}
+{{- range .env | default list -}}
+{{- if and (eq .name "TLS_ENABLED") (eq (.value | default "") "true") -}}{{- $was = true -}}{{- end -}}
+{{- end -}}
+{{- $next := $.ctx.Values.global.tls.enabled -}}
+{{- if ne $was $next -}}
+{{- fail (printf "global.tls.enabled: %t -> %t on the running release %s: its data nodes and sentinels serve either TLS or plaintext on one port, so every replica, sentinel and client would have to switch at the same moment, which a rolling update cannot do. To go on: take a backup (redis-charts backup now), helm uninstall the release (the data volumes and the password Secret stay), and helm install it again with the new setting: its pods start on the kept volumes. Clients reconnect with %s URLs (the connection Secret's redis-url)." $was $next $.ctx.Release.Name (ternary "rediss://" "redis://" $next)) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

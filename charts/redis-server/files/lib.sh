@@ -16,6 +16,53 @@ fi
 SELF_FQDN="${POD_NAME}.${HEADLESS_SERVICE}.${POD_NAMESPACE}.svc.${CLUSTER_DOMAIN}"
 POD_INDEX="${POD_NAME##*-}"
 
+# TLS (README: TLS): the data nodes and sentinels serve TLS only, from the Secret mounted at TLS_DIR. Every redis-cli
+# call of the charts' scripts goes through redis_cli below, which adds the CA (and, when the servers require client
+# certificates, the Secret's key pair): no call site passes them itself, so none can forget them. The paths have no
+# spaces, so the arguments are one word each when expanded unquoted.
+TLS_DIR=/etc/redis-tls
+TLS_CLI_ARGS=""
+if [ "${TLS_ENABLED:-false}" = "true" ]; then
+  TLS_CLI_ARGS="--tls --cacert ${TLS_DIR}/ca.crt"
+  [ "${TLS_CLIENT_CERT:-false}" != "true" ] || TLS_CLI_ARGS="${TLS_CLI_ARGS} --cert ${TLS_DIR}/tls.crt --key ${TLS_DIR}/tls.key"
+fi
+
+# redis-cli (valkey-cli) as every script runs it: bounded by SECONDS (`-`: unbounded), with the release's TLS arguments.
+# A variable set before the call (REDISCLI_AUTH=... redis_cli ...) reaches redis-cli and is gone after it.
+redis_cli() { # redis_cli SECONDS|- ARGS...
+  _redis_cli_seconds=$1; shift
+  if [ "$_redis_cli_seconds" = "-" ]; then
+    # shellcheck disable=SC2086
+    "$CLI_BIN" $TLS_CLI_ARGS "$@"
+  else
+    # shellcheck disable=SC2086
+    timeout "$_redis_cli_seconds" "$CLI_BIN" $TLS_CLI_ARGS "$@"
+  fi
+}
+
+# A fingerprint of the mounted certificate files: the kubelet replaces them in place when the Secret changes.
+tls_fingerprint() {
+  cat "${TLS_DIR}/tls.crt" "${TLS_DIR}/tls.key" "${TLS_DIR}/ca.crt" 2>/dev/null | sha256sum | cut -d' ' -f1
+}
+
+# Data nodes: a certificate renewed in the Secret (cert-manager, or yours) is loaded without a restart: Redis reads the
+# files again on CONFIG SET tls-cert-file, even when the paths stay the same. start.sh records what the server starts
+# with, the readiness probe calls this. Sentinel cannot reload them at run time (README: TLS).
+TLS_LOADED=/run/redis/tls.sum
+reload_tls_if_changed() {
+  [ "${TLS_ENABLED:-false}" = "true" ] || return 0
+  _tls_now="$(tls_fingerprint)"
+  [ "$_tls_now" != "$(cat "$TLS_LOADED" 2>/dev/null)" ] || return 0
+  _tls_reply="$(local_cli CONFIG SET tls-cert-file "${TLS_DIR}/tls.crt" tls-key-file "${TLS_DIR}/tls.key" tls-ca-cert-file "${TLS_DIR}/ca.crt" 2>&1)"
+  if [ "$_tls_reply" = "OK" ]; then
+    echo "$_tls_now" > "$TLS_LOADED"
+    server_log "loaded the renewed certificate from the Secret"
+  elif [ "$_tls_now" != "$(cat "${TLS_LOADED}.failed" 2>/dev/null)" ]; then
+    echo "$_tls_now" > "${TLS_LOADED}.failed"
+    server_log "the Secret's certificate changed but the server refused it (keeps the one it has): ${_tls_reply}"
+  fi
+}
+
 # A value as one redis.conf / sentinel.conf argument: double-quoted, with `\` and `"` escaped, so spaces,
 # quotes, `#` and `$` stay part of it (the config parser splits lines as sdssplitargs does).
 conf_quote() {
@@ -23,14 +70,20 @@ conf_quote() {
 }
 
 log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) ${POD_NAME}: $*" >&2; }
+# A line in the data node's own log (`kubectl logs`), from a probe or hook whose output goes elsewhere: by the PID of
+# start.sh, which the server keeps.
+server_log() {
+  _server_pid="$(cat /run/redis/server.pid 2>/dev/null)" || true
+  if [ -n "$_server_pid" ] && [ -w "/proc/${_server_pid}/fd/2" ]; then log "$@" 2>>"/proc/${_server_pid}/fd/2"; else log "$@"; fi
+}
 
 # Data nodes: internal tools authenticate as the "admin" ACL user, which keeps every command.
 node_cli() {
   host=$1; shift
   if [ -n "$PASSWORD" ]; then
-    REDISCLI_AUTH="$PASSWORD" timeout 3 "$CLI_BIN" --no-auth-warning --user admin -h "$host" -p "$REDIS_PORT" "$@"
+    REDISCLI_AUTH="$PASSWORD" redis_cli 3 --no-auth-warning --user admin -h "$host" -p "$REDIS_PORT" "$@"
   else
-    timeout 3 "$CLI_BIN" -h "$host" -p "$REDIS_PORT" "$@"
+    redis_cli 3 -h "$host" -p "$REDIS_PORT" "$@"
   fi
 }
 local_cli() { node_cli 127.0.0.1 "$@"; }
@@ -38,7 +91,7 @@ local_cli() { node_cli 127.0.0.1 "$@"; }
 sentinel_cli() { sentinel_cli_within 3 "$@"; }
 sentinel_cli_within() { # sentinel_cli_within SECONDS HOST ARGS...
   seconds=$1; host=$2; shift 2
-  REDISCLI_AUTH="$PASSWORD" timeout "$seconds" "$CLI_BIN" --no-auth-warning -h "$host" -p "$SENTINEL_PORT" "$@"
+  REDISCLI_AUTH="$PASSWORD" redis_cli "$seconds" --no-auth-warning -h "$host" -p "$SENTINEL_PORT" "$@"
 }
 
 # The members sentinel HOST lists (WHAT: REPLICAS or SENTINELS), one line each: "name ip flags master-link-status"
@@ -100,7 +153,7 @@ sentinels_answering() {
 # Whether a data node or sentinel answers at all (any reply, even an error such as LOADING): the network admits this
 # pod there and a server listens.
 answers() { # answers HOST PORT
-  out="$(REDISCLI_AUTH="$PASSWORD" timeout 3 "$CLI_BIN" --no-auth-warning -h "$1" -p "$2" PING 2>&1)" || true
+  out="$(REDISCLI_AUTH="$PASSWORD" redis_cli 3 --no-auth-warning -h "$1" -p "$2" PING 2>&1)" || true
   [ -n "$out" ] && ! printf '%s' "$out" | grep -q 'Could not connect'
 }
 

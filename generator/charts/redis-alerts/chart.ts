@@ -5,7 +5,7 @@ import type { ComponentChart } from '../chart.ts';
 export const alertsChart: ComponentChart = {
   name: 'redis-alerts',
   alias: 'alerts',
-  version: '0.3.1',
+  version: '0.4.0',
   description: 'Tested Prometheus alert rules and a Grafana dashboard for Redis, Sentinel and backups.',
   keywords: ['redis', 'prometheus', 'alerts', 'grafana'],
   model: alertsModel,

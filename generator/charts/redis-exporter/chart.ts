@@ -4,7 +4,7 @@ import type { ComponentChart } from '../chart.ts';
 export const exporterChart: ComponentChart = {
   name: 'redis-exporter',
   alias: 'exporter',
-  version: '0.3.1',
+  version: '0.4.0',
   description: 'Prometheus redis_exporter scraping every Redis and Sentinel pod, with a ServiceMonitor.',
   keywords: ['redis', 'prometheus', 'exporter', 'metrics'],
   model: exporterModel,

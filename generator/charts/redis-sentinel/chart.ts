@@ -4,7 +4,7 @@ import type { ComponentChart } from '../chart.ts';
 export const sentinelChart: ComponentChart = {
   name: 'redis-sentinel',
   alias: 'sentinel',
-  version: '0.3.1',
+  version: '0.4.0',
   description: 'Redis Sentinel for automatic failover of redis-server data nodes.',
   keywords: ['redis', 'valkey', 'sentinel', 'high-availability'],
   model: sentinelModel,

@@ -4,7 +4,7 @@ import type { ComponentChart } from '../chart.ts';
 export const serverChart: ComponentChart = {
   name: 'redis-server',
   alias: 'server',
-  version: '0.3.1',
+  version: '0.4.0',
   description: 'Redis or Valkey data nodes: standalone, or a master with replicas, with persistence, auth and a master endpoint.',
   keywords: ['redis', 'valkey', 'statefulset', 'replication'],
   model: serverModel,

@@ -7,22 +7,26 @@
 {{- end -}}
 
 {{/*
-Every target, as a YAML list of {pod, component, address, port}: `port` names the exporter container that
-scrapes it (data nodes authenticate as `user`; sentinels only know `requirepass`).
+Every target, as a YAML list of {pod, component, address, target, port}: `address` is host:port (the `instance`
+label), `target` what the exporter dials (rediss:// with TLS: the release's members serve TLS only); `port` names the
+exporter container that scrapes it (data nodes authenticate as `user`; sentinels only know `requirepass`).
 */}}
 {{- define "exporter.targets" -}}
 {{- $ctx := . -}}
+{{- $scheme := ternary "rediss://" "" .Values.global.tls.enabled -}}
 {{- if .Values.releaseTargets }}
 {{- range $i := until (int .Values.global.topology.dataNodes) }}
 - pod: {{ printf "%s-%d" (include "rc.serverName" $ctx) $i }}
   component: server
   address: {{ printf "%s:%d" (include "rc.serverPodFqdn" (dict "ctx" $ctx "index" $i)) (int $ctx.Values.global.topology.redisPort) }}
+  target: {{ printf "%s%s:%d" $scheme (include "rc.serverPodFqdn" (dict "ctx" $ctx "index" $i)) (int $ctx.Values.global.topology.redisPort) }}
   port: metrics
 {{- end }}
 {{- range $i := until (int .Values.global.topology.sentinels) }}
 - pod: {{ printf "%s-%d" (include "rc.sentinelName" $ctx) $i }}
   component: sentinel
   address: {{ printf "%s:%d" (include "rc.sentinelPodFqdn" (dict "ctx" $ctx "index" $i)) (int $ctx.Values.global.topology.sentinelPort) }}
+  target: {{ printf "%s%s:%d" $scheme (include "rc.sentinelPodFqdn" (dict "ctx" $ctx "index" $i)) (int $ctx.Values.global.topology.sentinelPort) }}
   port: sentinel-metric
 {{- end }}
 {{- end }}
@@ -30,6 +34,7 @@ scrapes it (data nodes authenticate as `user`; sentinels only know `requirepass`
 - pod: {{ regexReplaceAll ":[0-9]+$" . "" }}
   component: external
   address: {{ . }}
+  target: {{ . }}
   port: metrics
 {{- end }}
 {{- end -}}
@@ -41,7 +46,7 @@ scrapes it (data nodes authenticate as `user`; sentinels only know `requirepass`
 - port: {{ $t.port }}
   path: /scrape
   params:
-    target: [{{ $t.address | quote }}]
+    target: [{{ $t.target | quote }}]
   interval: {{ $ctx.Values.interval }}
   scrapeTimeout: {{ $ctx.Values.scrapeTimeout }}
   relabelings:

@@ -36,7 +36,19 @@ log "monitoring ${master} (from ${source})"
 
 myid="$(printf '%s' "${POD_NAMESPACE}/${POD_NAME}" | sha1sum | cut -c1-40)"
 {
-  echo "port ${SENTINEL_PORT}"
+  if [ "${TLS_ENABLED:-false}" = "true" ]; then
+    # TLS only on the Sentinel port; tls-replication makes Sentinel's own links (to the data nodes and to the other
+    # sentinels) TLS too. Sentinel reads the files at start only (README: TLS).
+    echo "port 0"
+    echo "tls-port ${SENTINEL_PORT}"
+    echo "tls-cert-file ${TLS_DIR}/tls.crt"
+    echo "tls-key-file ${TLS_DIR}/tls.key"
+    echo "tls-ca-cert-file ${TLS_DIR}/ca.crt"
+    echo "tls-auth-clients ${TLS_AUTH_CLIENTS:-no}"
+    echo "tls-replication yes"
+  else
+    echo "port ${SENTINEL_PORT}"
+  fi
   echo "dir /tmp"
   echo "sentinel myid ${myid}"
   echo "sentinel resolve-hostnames yes"

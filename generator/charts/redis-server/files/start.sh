@@ -127,4 +127,6 @@ else
 fi
 # The server keeps this shell's PID: the pre-stop hook writes its log lines to the server's output by it.
 echo "$$" > /run/redis/server.pid
+# The certificate the server starts with; the readiness probe loads a renewed one (reload_tls_if_changed).
+[ "${TLS_ENABLED:-false}" != "true" ] || tls_fingerprint > "$TLS_LOADED"
 exec "$SERVER_BIN" "$CONF"

@@ -1,4 +1,5 @@
-{{/* The connection Secret apps mount: REDIS_URL (seed convention key `redis-url`), sentinel addresses, master set. */}}
+{{/* The connection Secret apps mount: REDIS_URL (seed convention key `redis-url`), sentinel addresses, master set. With TLS
+the URL is rediss://, and the hook of templates/tls-ca.yaml adds the CA (`ca.crt`) once the certificate exists. */}}
 {{- define "rc.connectionSecret.manifest" -}}
 {{- $ctx := .ctx -}}
 {{- $host := printf "%s.%s.svc.%s" (include "rc.masterService" $ctx) $ctx.Release.Namespace $ctx.Values.global.clusterDomain -}}
@@ -16,7 +17,7 @@ metadata:
   {{- end }}
 type: Opaque
 stringData:
-  redis-url: {{ printf "redis://%s%s:%d" $auth $host (int $ctx.Values.global.topology.redisPort) | quote }}
+  redis-url: {{ printf "%s://%s%s:%d" (ternary "rediss" "redis" $ctx.Values.global.tls.enabled) $auth $host (int $ctx.Values.global.topology.redisPort) | quote }}
   host: {{ $host | quote }}
   port: {{ $ctx.Values.global.topology.redisPort | quote }}
   {{- if include "rc.sentinelEnabled" $ctx }}

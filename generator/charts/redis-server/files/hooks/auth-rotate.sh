@@ -18,7 +18,7 @@ NEXT_PREVIOUS=""
 cli_as() { # cli_as PORT USER HOST PASS [ARGS...]
   port=$1 user=$2 host=$3 pass=$4
   shift 4
-  REDISCLI_AUTH="$pass" timeout 3 "$CLI_BIN" --no-auth-warning ${user:+--user "$user"} -h "$host" -p "$port" "$@" 2>&1
+  REDISCLI_AUTH="$pass" redis_cli 3 --no-auth-warning ${user:+--user "$user"} -h "$host" -p "$port" "$@" 2>&1
 }
 
 # PING with PASS: 0 PONG, 1 refused, 2 no answer, 3 no such pod (its name does not resolve).
