@@ -16,8 +16,8 @@ export const REQUIRED_LABELS = [
   'app.kubernetes.io/version',
 ] as const;
 
-/** The only image repositories the charts may pull: the official images of each tool. */
-export const ALLOWED_IMAGE_REPOSITORIES = ['redis', 'valkey/valkey', 'oliver006/redis_exporter', 'haproxy', 'rclone/rclone', 'registry.k8s.io/kubectl'] as const;
+/** The only image repositories the charts may pull: the official image of each tool; openssl has none, so alpine/openssl (README: TLS). */
+export const ALLOWED_IMAGE_REPOSITORIES = ['redis', 'valkey/valkey', 'oliver006/redis_exporter', 'haproxy', 'rclone/rclone', 'registry.k8s.io/kubectl', 'alpine/openssl'] as const;
 
 /**
  * Containers allowed a writable root filesystem, as `<owner>/<container>` patterns with the reason.

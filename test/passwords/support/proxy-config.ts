@@ -4,10 +4,10 @@ import { helm } from '../../../toolchain/helm.ts';
 import { parseManifests } from '../../support/manifests.ts';
 import path from 'node:path';
 
-/** The master proxy's ConfigMap as the redis-server chart renders it (with Sentinel, auth on). */
-export async function renderedProxyFiles(): Promise<{ config: string; script: string }> {
+/** The master proxy's ConfigMap as the redis-server chart renders it (with Sentinel, auth on, and `sets`). */
+export async function renderedProxyFiles(sets: string[] = []): Promise<{ config: string; script: string }> {
   const out = await helm(helmBinary(4), ['template', 'cache', path.join(CHARTS_DIR, 'redis-server'),
-    '--set', 'global.topology.dataNodes=3', '--set', 'global.topology.sentinels=3', '--show-only', 'templates/master-proxy.yaml']);
+    '--set', 'global.topology.dataNodes=3', '--set', 'global.topology.sentinels=3', ...sets.flatMap((s) => ['--set', s]), '--show-only', 'templates/master-proxy.yaml']);
   const cm = parseManifests(out).find((o) => o.kind === 'ConfigMap') as { data: Record<string, string> } | undefined;
   if (!cm) throw new Error('the redis-server chart rendered no master proxy ConfigMap');
   return { config: cm.data['haproxy.cfg']!, script: cm.data['master-proxy.sh']! };
