@@ -365,6 +365,7 @@ describe('local cluster images', function () {
     expect(byName('redis_exporter')).to.match(/^redis-charts\.local\/redis_exporter:1\.\d+\.\d+-debian12$/);
     expect(byName('rclone')).to.match(/^redis-charts\.local\/rclone:1\.\d+\.\d+-debian12$/);
     expect(byName('redis-tools')).to.match(/^redis-charts\.local\/redis-tools:7\.\d+\.\d+-debian12$/);
+    expect(byName('openssl')).to.match(/^redis-charts\.local\/openssl:3\.\d+\.\d+-debian12$/);
     expect(byName('pause')).to.equal('redis-charts.local/pause:3.10-local');
     // The newer redis of the engine-version upgrade, beside Debian's.
     expect(builtA.map((b) => b.name)).to.include(`redis-charts.local/redis:${NEWER_REDIS.tag}`);
@@ -583,7 +584,8 @@ describe('local cluster images', function () {
     const texts = chartShellTexts();
     expect(texts.length).to.be.greaterThan(5);
     const functions = new Set(texts.flatMap((t) => [...t.text.matchAll(/^\s*([A-Za-z_]\w*)\s*\(\)/gm)].map((m) => m[1])));
-    const engineOrTool = /^(redis-|valkey-|rclone$|haproxy$)/;
+    // openssl: only the TLS hook's script calls it, in the openssl image.
+    const engineOrTool = /^(redis-|valkey-|rclone$|haproxy$|openssl$)/;
     const missing: string[] = [];
     for (const { name, text } of texts) {
       for (const cmd of commandsRun(text)) {
@@ -633,6 +635,7 @@ describe('local cluster images', function () {
         ['rclone', ['/usr/local/bin/rclone', 'version'], /rclone v1\./],
         ['pause', ['/pause', '-v'], /pause 3\.10-local/],
         ['redis-tools', ['/usr/local/bin/redis-benchmark', '--version'], /redis-benchmark 7\./],
+        ['openssl', ['/usr/bin/openssl', 'version'], /^OpenSSL 3\./],
       ];
       if (haveCoredns) checks.push(['coredns', ['/coredns', '-version'], /CoreDNS-1\./]);
       for (const [image, args, expected] of checks) {
@@ -649,6 +652,7 @@ describe('local cluster images', function () {
         ['haproxy', '99:99', ['haproxy', 'docker-entrypoint.sh']],
         ['rclone', '999:999', ['rclone']],
         ['redis-tools', '1000:1000', ['redis-cli', 'redis-benchmark']],
+        ['openssl', '999:999', ['openssl', 'sh', 'tr', 'rm', 'cat']],
         [
           'valkey',
           '999:999',

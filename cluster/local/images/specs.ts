@@ -446,6 +446,27 @@ export const IMAGE_SPECS: readonly ImageSpec[] = [
     },
   },
   {
+    // The TLS hook's image (global.tls.generated.image; upstream alpine/openssl, which is openssl on busybox): Debian's
+    // openssl and its default config, with busybox for the shell and the utilities of files/hooks/tls-init.sh.
+    name: 'openssl',
+    repository: `${REGISTRY}/openssl`,
+    standsInFor: 'alpine/openssl',
+    tag: { debianPackage: 'openssl', suffix: '-debian12' },
+    files: [
+      { to: '/usr/bin/openssl', from: { kind: 'debian', package: 'openssl', path: '/usr/bin/openssl' } },
+      { to: '/etc/ssl/openssl.cnf', from: { kind: 'debian', package: 'openssl', path: '/etc/ssl/openssl.cnf' } },
+    ],
+    links: [{ path: '/usr/lib/ssl/openssl.cnf', target: '/etc/ssl/openssl.cnf' }],
+    busyboxApplets: BUSYBOX_APPLETS,
+    users: [],
+    config: {
+      // As upstream: root, with openssl as the entrypoint; the chart's pods run it as a non-root user.
+      user: '0:0',
+      entrypoint: ['openssl'],
+      env: [PATH_ENV],
+    },
+  },
+  {
     name: 'redis-tools',
     repository: `${REGISTRY}/redis-tools`,
     tag: { debianPackage: 'redis-tools', suffix: '-debian12' },
