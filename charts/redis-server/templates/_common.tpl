@@ -310,10 +310,32 @@ REDIS_URL for applications (Secret {{ $connection }}, key redis-url):
       valueFrom:
         secretKeyRef: { name: {{ $connection }}, key: redis-url }
 
+{{- if .Values.global.tls.enabled }}
+
+TLS only (rediss://): every data node and sentinel refuses plaintext clients. The CA that signs their certificate
+(also key ca.crt of Secret {{ $connection }}, copied there after each install and upgrade):
+  kubectl get secret -n {{ $ns }} {{ include "rc.tlsSecret" . }} -o jsonpath='{.data.ca\.crt}' | base64 -d > ca.crt
+{{- if include "rc.tlsClientCert" . }}
+authClients is yes: every client also presents a certificate signed by that CA (redis-cli --cert/--key).
+{{- end }}
+{{- end }}
+
 From your machine:
   kubectl port-forward -n {{ $ns }} svc/{{ include "rc.masterService" . }} {{ $port }}:{{ $port }}
-  redis-cli -p {{ $port }}{{ if .Values.global.auth.enabled }} --askpass{{ end }} PING
-{{- if include "rc.sentinelEnabled" . }}
+  redis-cli -p {{ $port }}{{ if .Values.global.tls.enabled }} --tls --cacert ca.crt{{ end }}{{ if .Values.global.auth.enabled }} --askpass{{ end }} PING
+{{- if and .Values.global.tls.enabled (include "rc.sentinelEnabled" .) }}
+
+Sentinel-aware clients (TLS to the sentinels and to the master they name; ca is the CA above):
+  ioredis:   new Redis({ sentinels: [{ host: "{{ include "rc.sentinelName" . }}.{{ $ns }}", port: {{ .Values.global.topology.sentinelPort }} }], name: "{{ .Values.global.topology.masterSet }}", password, sentinelPassword: password, enableTLSForSentinelMode: true, tls: { ca }, sentinelTLS: { ca } })
+  go-redis:  redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "{{ .Values.global.topology.masterSet }}", SentinelAddrs: []string{"{{ include "rc.sentinelName" . }}.{{ $ns }}:{{ .Values.global.topology.sentinelPort }}"}, Password: password, SentinelPassword: password, TLSConfig: &tls.Config{RootCAs: pool}})
+  redis-py:  Sentinel([("{{ include "rc.sentinelName" . }}.{{ $ns }}", {{ .Values.global.topology.sentinelPort }})], sentinel_kwargs={"password": password, "ssl": True, "ssl_ca_certs": "ca.crt"}, ssl=True, ssl_ca_certs="ca.crt").master_for("{{ .Values.global.topology.masterSet }}", password=password)
+{{- else if .Values.global.tls.enabled }}
+
+Clients (REDIS_URL is rediss://; ca is the CA above):
+  ioredis:   new Redis(process.env.REDIS_URL, { tls: { ca } })
+  go-redis:  opt, _ := redis.ParseURL(os.Getenv("REDIS_URL")); opt.TLSConfig.RootCAs = pool; rdb := redis.NewClient(opt)
+  redis-py:  redis.Redis.from_url(os.environ["REDIS_URL"], ssl_ca_certs="ca.crt")
+{{- else if include "rc.sentinelEnabled" . }}
 
 Sentinel-aware clients:
   ioredis:   new Redis({ sentinels: [{ host: "{{ include "rc.sentinelName" . }}.{{ $ns }}", port: {{ .Values.global.topology.sentinelPort }} }], name: "{{ .Values.global.topology.masterSet }}", password, sentinelPassword: password })
