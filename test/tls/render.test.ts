@@ -227,6 +227,23 @@ for (const helm of HELM_MAJORS) {
       });
     });
 
+    // Helm 3's client-side dry run still asks a cluster for its version; Helm 4's renders the NOTES without one.
+    if (helm === 4) describe('NOTES', () => {
+      const notes = async (sets: string[]) => {
+        const run = await runHelm(helm, ['install', '--dry-run=client', 'cache', UMBRELLA_DIR, '--namespace', 'redis', '-f', HA, ...sets.flatMap((x) => ['--set', x])]);
+        expect(run.ok, run.stderr).to.equal(true);
+        return run.stdout.slice(run.stdout.indexOf('NOTES:'));
+      };
+
+      it('say TLS only, where the CA is, and how each client connects with it', async () => {
+        const text = await notes(['global.tls.enabled=true']);
+        expect(text).to.include('TLS only (rediss://)').and.include("kubectl get secret -n redis cache-redis-tls -o jsonpath='{.data.ca\\.crt}'")
+          .and.include('redis-cli -p 6379 --tls --cacert ca.crt --askpass PING').and.include('enableTLSForSentinelMode: true')
+          .and.include('TLSConfig: &tls.Config{RootCAs: pool}').and.include('"ssl_ca_certs": "ca.crt"');
+        expect(await notes([])).to.not.include('TLS');
+      });
+    });
+
     describe('TLS off (the default)', () => {
       it('renders no TLS environment, volume, hook, config line or URL (the scripts only carry the code for it)', async () => {
         const objects = await umbrella(helm, ['backup.enabled=true']);
