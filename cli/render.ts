@@ -9,17 +9,20 @@ import { DEFAULT_NAMESPACE } from './namespace.ts';
 export const renderCommand: Command = {
   name: 'render',
   summary: 'helm template the umbrella chart, as generator/ makes it now, with a profile',
-  help: `Usage: redis-charts render <profile> [--release NAME] [--namespace NS] [--set key=value ...] [--helm 3|4]
+  help: `Usage: redis-charts render <profile> [--release NAME] [--namespace NS] [--set key=value ...] [--helm 3|4] [--api-versions GROUP/VERSION/KIND ...]
 
 Validates the profile, renders the charts from generator/ into a temporary directory (charts/ and the versions lock
-are left as they are), and prints what \`helm template\` renders from there to stdout.
+are left as they are), and prints what \`helm template\` renders from there to stdout. --api-versions renders as for a
+cluster that serves those APIs (monitoring.coreos.com/v1/ServiceMonitor, cert-manager.io/v1/Certificate...).
 
 Examples:
   redis-charts render dev
-  redis-charts render values/ha-production.yaml --release cache --namespace redis --helm 3`,
+  redis-charts render values/ha-production.yaml --release cache --namespace redis --helm 3
+  redis-charts render ha-production --set global.tls.enabled=true --set global.tls.certManager.issuerRef.name=ca --api-versions cert-manager.io/v1/Certificate`,
   async run(argv) {
     const { values, positionals } = parse(argv, {
       release: { type: 'string' }, namespace: { type: 'string' }, set: { type: 'string', multiple: true }, helm: { type: 'string' },
+      'api-versions': { type: 'string', multiple: true },
     });
     const file = validProfileFile(positionals[0]);
     if (!file) return 1;
@@ -29,6 +32,7 @@ Examples:
     try {
       process.stdout.write(await helmTemplate({
         helm, release: values.release ?? 'redis', namespace: values.namespace ?? DEFAULT_NAMESPACE, chartDir: charts.umbrellaDir, valuesFiles: [file], set: values.set ?? [],
+        apiVersions: values['api-versions'] ?? [],
       }));
     } finally {
       charts.remove();
