@@ -60,6 +60,13 @@ for (const helm of HELM_MAJORS) {
         objects = await umbrella(helm, ['global.tls.enabled=true', 'backup.enabled=true']);
       });
 
+      it('passes helm lint --strict, with each certificate source that needs no CRD and with client certificates', async () => {
+        for (const sets of [[], ['global.tls.authClients=yes'], ['global.tls.existingSecret=my-tls']]) {
+          const run = await runHelm(helm, ['lint', '--strict', UMBRELLA_DIR, '-f', HA, '--set', 'global.tls.enabled=true', ...sets.flatMap((x) => ['--set', x])]);
+          expect(run.ok, `${sets.join(' ')}\n${run.stdout}\n${run.stderr}`).to.equal(true);
+        }
+      });
+
       it('renders only objects the API accepts and that keep every chart policy', async () => {
         const problems = (await Promise.all(objects.map(async (o) => (await schemaProblems(o)).map((p) => `${objectId(o)}: ${p}`)))).flat();
         expect(problems).to.deep.equal([]);
