@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import { ScriptedNodes, type ClientTls } from '../passwords/support/redis-nodes.ts';
 import { hostScripts } from '../passwords/support/host-scripts.ts';
 import { waitFor } from '../support/processes.ts';
-import { fileSerial, makeCa, makeCert, servedSerial } from './support/certs.ts';
+import { fileSerial, makeCa, makeCert, servedSerial, type Ca } from './support/certs.ts';
 import { renderedServerTlsConf } from './support/render.ts';
 
 const run = promisify(execFile);
@@ -67,6 +67,25 @@ function jobDir(nodes: ScriptedNodes, dir: string, tls: ClientTls) {
   return scripts;
 }
 
+/**
+ * A CA and the release's certificate from it (the Secret's files, in `dir`/secret), another CA, and a master, a replica
+ * and a sentinel serving TLS with `authClients` as the chart renders it. A start that fails stops what it started.
+ */
+async function startTlsNodes(dir: string, authClients: 'no' | 'yes'): Promise<{ nodes: ScriptedNodes; certs: string; other: Ca }> {
+  const ca = makeCa(path.join(dir, 'ca'), 'test-ca');
+  const certs = makeCert(path.join(dir, 'secret'), ca, 'cache-redis', SANS);
+  const other = makeCa(path.join(dir, 'other-ca'), 'other-ca');
+  const nodes = new ScriptedNodes(PASSWORD, { tls: { certs, serverConf: await renderedServerTlsConf(authClients), authClients }, names: true });
+  try {
+    await nodes.start({ replica: true, sentinel: true, sentinelEnv: { INFO_PERIOD_MS: '1000' } });
+  } catch (e) {
+    const logs = `${nodes.log('db-0')}\n${nodes.log('db-1')}\n${nodes.log('sentinel')}`;
+    await nodes.stop();
+    expect.fail(`${(e as Error).message}\n${logs}`);
+  }
+  return { nodes, certs, other };
+}
+
 describe('TLS with the chart scripts on real redis-server and redis-sentinel (loopback)', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-tls-'));
   after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -77,13 +96,9 @@ describe('TLS with the chart scripts on real redis-server and redis-sentinel (lo
     let foreign: ClientTls;
     before(async function () {
       this.timeout(120_000);
-      const ca = makeCa(path.join(work, 'no', 'ca'), 'test-ca');
-      certs = makeCert(path.join(work, 'no', 'secret'), ca, 'cache-redis', SANS);
-      const other = makeCa(path.join(work, 'no', 'other-ca'), 'other-ca');
+      let other: Ca;
+      ({ nodes, certs, other } = await startTlsNodes(path.join(work, 'no'), 'no'));
       foreign = { ca: other.crt };
-      nodes = new ScriptedNodes(PASSWORD, { tls: { certs, serverConf: await renderedServerTlsConf('no'), authClients: 'no' }, names: true });
-      await nodes.start({ replica: true, sentinel: true, sentinelEnv: { INFO_PERIOD_MS: '1000' } })
-        .catch((e: Error) => expect.fail(`${e.message}\n${nodes.log('db-0')}\n${nodes.log('db-1')}\n${nodes.log('sentinel')}`));
     });
     after(() => nodes?.stop());
 
@@ -202,14 +217,10 @@ describe('TLS with the chart scripts on real redis-server and redis-sentinel (lo
     let otherClient: ClientTls;
     before(async function () {
       this.timeout(120_000);
-      const ca = makeCa(path.join(work, 'yes', 'ca'), 'test-ca');
-      certs = makeCert(path.join(work, 'yes', 'secret'), ca, 'cache-redis', SANS);
-      const other = makeCa(path.join(work, 'yes', 'other-ca'), 'other-ca');
+      let other: Ca;
+      ({ nodes, certs, other } = await startTlsNodes(path.join(work, 'yes'), 'yes'));
       const otherDir = makeCert(path.join(work, 'yes', 'other-client'), other, 'intruder', { dns: ['intruder'], ips: [] });
       otherClient = { ca: `${certs}/ca.crt`, cert: `${otherDir}/tls.crt`, key: `${otherDir}/tls.key` };
-      nodes = new ScriptedNodes(PASSWORD, { tls: { certs, serverConf: await renderedServerTlsConf('yes'), authClients: 'yes' }, names: true });
-      await nodes.start({ replica: true, sentinel: true, sentinelEnv: { INFO_PERIOD_MS: '1000' } })
-        .catch((e: Error) => expect.fail(`${e.message}\n${nodes.log('db-0')}\n${nodes.log('db-1')}\n${nodes.log('sentinel')}`));
     });
     after(() => nodes?.stop());
 
