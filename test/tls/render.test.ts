@@ -106,9 +106,9 @@ for (const helm of HELM_MAJORS) {
 
       it('no script calls redis-cli but through redis_cli', () => {
         const scripts = objects.filter((o) => o.kind === 'ConfigMap').flatMap((o) => Object.entries(configMapData(o) ?? {}).filter(([k]) => k.endsWith('.sh')).map(([k, v]) => [`${objectId(o)} ${k}`, v] as const));
-        expect(scripts.map(([k]) => k)).to.include('ConfigMap/cache-redis-config lib.sh');
+        expect(scripts.map(([k]) => k)).to.include.members(['ConfigMap/cache-redis-config lib.sh', 'ConfigMap/cache-redis-config pre-stop.sh']);
         for (const [where, text] of scripts) {
-          const calls = text.split('\n').filter((l) => /"\$CLI_BIN"|\$\{CLI_BIN\}/.test(l) && !/^\s*#/.test(l));
+          const calls = text.split('\n').filter((l) => /\$\{?CLI_BIN\b|\b(redis|valkey)-cli\b/.test(l) && !/^\s*#/.test(l));
           const allowed = where.endsWith('lib.sh') ? 2 : where.endsWith('backup-dump.sh') ? 1 /* the error message names it */ : 0;
           expect(calls, where).to.have.lengthOf(allowed);
         }
