@@ -1,21 +1,20 @@
 // The tls-init hook's generate step (files/hooks/tls-init.sh) as the rendered Job runs it (its script and environment),
 // on this machine's openssl, under dash and busybox sh (the alpine/openssl image's shell): the Secret it writes holds a
 // CA and a server certificate that verify, cover every pod and Service name, serve real TLS, and a second run keeps them.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { PROFILES_DIR } from '../../generator/paths.ts';
+import { run } from '../../toolchain/run.ts';
 import { requireCommand } from '../../toolchain/tools.ts';
 import { freePort } from '../observability/support/local-redis.ts';
 import { allContainers, podTemplates } from '../support/manifests.ts';
 import { Processes, waitFor } from '../support/processes.ts';
 import { renderChart } from './support/render.ts';
 
-const run = promisify(execFile);
 const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((f) => fs.existsSync(f));
 const SHELLS: [string, string[]][] = [['dash', ['sh']], ...(BUSYBOX ? [['busybox sh', [BUSYBOX, 'sh']] as [string, string[]]] : [])];
 
@@ -55,9 +54,10 @@ describe('the generated certificate (tls-init.sh, as the rendered hook Job runs 
   /** One run of the step: the Secret manifest it wrote, what it printed, what it left in its work directory. */
   async function generate(shell: string[], current: string, workDir: string) {
     fs.mkdirSync(workDir, { recursive: true });
-    const { stdout, stderr } = await run(shell[0]!, [...shell.slice(1), '-c', script], {
+    const { stdout, stderr, code } = await run(shell[0]!, [...shell.slice(1), '-c', script], {
       env: { ...jobEnv, PATH: `${bin}:${process.env.PATH}`, HOME: workDir, WORK_DIR: workDir, CURRENT_DIR: current }, timeout: 60_000,
     });
+    expect(code, `${stdout}${stderr}`).to.equal(0);
     const manifest = parse(fs.readFileSync(path.join(workDir, 'secret.yaml'), 'utf8')) as SecretManifest;
     return { manifest, output: `${stdout}${stderr}`, left: fs.readdirSync(workDir).sort() };
   }

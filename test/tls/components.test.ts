@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { PROFILES_DIR } from '../../generator/paths.ts';
 import { requireCommand } from '../../toolchain/tools.ts';
@@ -79,7 +80,7 @@ for (const authClients of ['no', 'yes'] as const) {
 
       it('with a CA that did not sign the node\'s certificate, the check fails and nothing gets through (the check can fail)', async () => {
         const port = await proxy('foreign-ca', foreignCa);
-        await new Promise((r) => setTimeout(r, 2500));
+        await sleep(2500);
         expect(await through(port)).to.equal('refused');
         expect(fs.readFileSync(path.join(work, 'foreign-ca.log'), 'utf8')).to.match(/SSL handshake failure|certificate/i);
       });
@@ -88,7 +89,7 @@ for (const authClients of ['no', 'yes'] as const) {
         it('presents the Secret\'s certificate (crt): without it the node refuses the check', async () => {
           expect(files.config).to.include(' crt /etc/redis-tls/client.pem');
           const port = await proxy('no-crt', path.join(certs, 'ca.crt'), files.config.replace(' crt /etc/redis-tls/client.pem', ''));
-          await new Promise((r) => setTimeout(r, 2500));
+          await sleep(2500);
           expect(await through(port)).to.equal('refused');
         });
       }

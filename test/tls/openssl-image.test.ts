@@ -1,20 +1,18 @@
 // The local cluster's image for the TLS hook (cluster/local/images/specs.ts `openssl`: Debian's openssl on busybox),
 // built into a temporary directory, runs the rendered hook's generate step in its root filesystem (chroot, as the
 // pods' user 999), as the hook Job would run it on the local cluster. Nothing is loaded into a cluster.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { buildImages, rootfsDir } from '../../cluster/local/images/index.ts';
 import { localImageValues } from '../../cli/local-images.ts';
 import { PROFILES_DIR } from '../../generator/paths.ts';
+import { runChecked } from '../../toolchain/run.ts';
 import { allContainers, podTemplates } from '../support/manifests.ts';
 import { renderChart } from './support/render.ts';
 
-const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
 
 describe('the local openssl image runs the TLS hook\'s generate step', function () {
@@ -52,15 +50,15 @@ describe('the local openssl image runs the TLS hook\'s generate step', function 
     const script = path.join(out, 'generate.sh');
     fs.writeFileSync(script, generate.args![0]!);
     fs.copyFileSync(script, path.join(root, 'work', 'generate.sh'));
-    const { stdout, stderr } = await run('unshare', ['--mount', '--pid', '--fork', `--mount-proc=${root}/proc`, '--', 'sh', '-c',
+    const stdout = await runChecked('unshare', ['--mount', '--pid', '--fork', `--mount-proc=${root}/proc`, '--', 'sh', '-c',
       'mount --rbind /dev "$0/dev" && exec chroot --userspec=999:999 "$0" env -i "$@"',
       root, 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...env, 'sh', '-c', fs.readFileSync(script, 'utf8')], { timeout: 60_000 });
-    expect(`${stdout}${stderr}`).to.match(/creating Secret cache-redis-tls: a new CA/);
+    expect(stdout).to.match(/creating Secret cache-redis-tls: a new CA/);
     const manifest = parse(fs.readFileSync(path.join(root, 'work', 'secret.yaml'), 'utf8')) as { data: Record<string, string> };
     const files = path.join(out, 'secret');
     fs.mkdirSync(files);
     for (const [k, v] of Object.entries(manifest.data)) fs.writeFileSync(path.join(files, k), Buffer.from(v, 'base64'));
-    const verified = await run('openssl', ['verify', '-CAfile', `${files}/ca.crt`, '-verify_hostname', 'cache-redis-1.cache-redis-headless.redis.svc.cluster.local', `${files}/tls.crt`]);
-    expect(verified.stdout.trim()).to.equal(`${files}/tls.crt: OK`);
+    const verified = await runChecked('openssl', ['verify', '-CAfile', `${files}/ca.crt`, '-verify_hostname', 'cache-redis-1.cache-redis-headless.redis.svc.cluster.local', `${files}/tls.crt`]);
+    expect(verified.trim()).to.equal(`${files}/tls.crt: OK`);
   });
 });

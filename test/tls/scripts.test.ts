@@ -2,19 +2,17 @@
 // the chart renders, on the host's redis-server and redis-sentinel (Debian's 7.0, built with TLS), with certificates
 // made here. The pods' names resolve as cluster DNS resolves them (a private /etc/hosts, ScriptedNodes `names`), so
 // Sentinel reaches the replica by the name it announces, as in the cluster.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { run } from '../../toolchain/run.ts';
 import { ScriptedNodes, type ClientTls } from '../passwords/support/redis-nodes.ts';
 import { hostScripts } from '../passwords/support/host-scripts.ts';
 import { waitFor } from '../support/processes.ts';
 import { fileSerial, makeCa, makeCert, servedSerial, type Ca } from './support/certs.ts';
 import { renderedServerTlsConf } from './support/render.ts';
 
-const run = promisify(execFile);
 const PASSWORD = 'tls-test pw';
 const MASTER = '127.0.0.1';
 const REPLICA = '127.0.0.2';
@@ -32,26 +30,16 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 
 /** redis-cli on this machine; resolves with its output and exit code. */
 async function redisCli(args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run('timeout', ['5', 'redis-cli', '--no-auth-warning', ...args], { env: { PATH: process.env.PATH, REDISCLI_AUTH: PASSWORD } });
-    return { code: 0, out: `${stdout}${stderr}`.trim() };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}`.trim() };
-  }
+  const r = await run('timeout', ['5', 'redis-cli', '--no-auth-warning', ...args], { env: { PATH: process.env.PATH, REDISCLI_AUTH: PASSWORD } });
+  return { code: r.code, out: `${r.stdout}${r.stderr}`.trim() };
 }
 
 const field = (info: unknown, name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(String(info))?.[1]?.trim();
 
 /** A chart script run once as a pod (or hook) would run it, with the nodes' environment of pod `pod`. */
 async function script(nodes: ScriptedNodes, file: string, pod: string, args: string[] = [], extra: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run('sh', [file, ...args], { env: nodes.env(pod, extra), timeout: 60_000 });
-    return { code: 0, out: `${stdout}${stderr}` };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
+  const r = await run('sh', [file, ...args], { env: nodes.env(pod, extra), timeout: 60_000 });
+  return { code: r.code, out: `${r.stdout}${r.stderr}` };
 }
 
 /** A Job's view: the scripts under `dir`, with the password and the client's files of the TLS Secret. */
