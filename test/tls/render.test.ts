@@ -247,13 +247,13 @@ for (const helm of HELM_MAJORS) {
         expect(text).to.include('TLS only (rediss://)').and.include("kubectl get secret -n redis cache-redis-tls -o jsonpath='{.data.ca\\.crt}'")
           .and.include('redis-cli -p 6379 --tls --cacert ca.crt --askpass PING').and.include('enableTLSForSentinelMode: true')
           .and.include('TLSConfig: &tls.Config{RootCAs: pool}').and.include('"ssl_ca_certs": "ca.crt"');
-        expect(await notes([])).to.not.include('TLS');
+        expect(await notes(['global.tls.enabled=false'])).to.not.include('TLS');
       });
     });
 
-    describe('TLS off (the default)', () => {
+    describe('TLS off (the chart\'s default; ha-production turns it on)', () => {
       it('renders no TLS environment, volume, hook, config line or URL (the scripts only carry the code for it)', async () => {
-        const objects = await umbrella(helm, ['backup.enabled=true']);
+        const objects = await umbrella(helm, ['backup.enabled=true', 'global.tls.enabled=false']);
         const text = JSON.stringify(objects.filter((o) => o.kind !== 'ConfigMap'));
         expect(text).to.not.match(/TLS_|redis-tls|rediss:|tls-init|tls-ca/);
         const conf = configMapData(byId(objects, 'ConfigMap/cache-redis-config'))['redis.conf']!;
@@ -271,7 +271,8 @@ describe('validate and TLS', () => {
     for (const profile of ['dev', 'exporter', 'ha-production']) {
       const text = `${fs.readFileSync(path.join(PROFILES_DIR, `${profile}.yaml`), 'utf8')}\n`;
       for (const engine of ['redis', 'valkey']) {
-        const withEngine = text.replace(/^global:\n/m, `global:\n  engine: ${engine}\n`);
+        // ha-production has TLS on already: compared with it off.
+        const withEngine = text.replace(/^  tls:\n    enabled: true\n/m, '').replace(/^global:\n/m, `global:\n  engine: ${engine}\n`);
         const withTls = withEngine.replace(/^global:\n/m, 'global:\n  tls:\n    enabled: true\n');
         expect(validate(withTls), `${profile} ${engine}`).to.deep.equal(validate(withEngine));
         expect(errorsIn(validateProfileText('p.yaml', withTls)), `${profile} ${engine}`).to.deep.equal([]);
