@@ -17,6 +17,16 @@ export interface InstallOptions {
   /** The chart to install; the driver's own (the umbrella chart of this checkout) by default. */
   chartDir?: string;
   timeoutMs?: number;
+  /** Secrets created (or replaced) in the namespace before the chart, as a user creates what `existingSecret` names. */
+  secrets?: SecretSpec[];
+}
+
+export interface SecretSpec {
+  name: string;
+  /** e.g. kubernetes.io/tls; Opaque when absent. */
+  type?: string;
+  /** Plain values (not base64). */
+  data: Record<string, string>;
 }
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
@@ -126,6 +136,8 @@ export interface Release {
   runCronJob(name: string, opts?: { timeoutMs?: number }): Promise<JobRun>;
   /** Read a rendered Secret's data (decoded). */
   secret(name: string): Promise<Record<string, string>>;
+  /** Create or replace a Secret in the release's namespace (a renewal, as cert-manager or an operator makes it). */
+  applySecret(spec: SecretSpec): Promise<void>;
   /** Create a bare Pod (an application next to the release) in the release's namespace. */
   createPod(manifest: Record<string, any>): Promise<void>;
   /** Wait until a pod created with createPod has finished (Succeeded or Failed); its phase and its first container's logs. */
@@ -151,6 +163,8 @@ export interface UninstallOptions {
 
 export interface Cluster {
   install(opts: InstallOptions): Promise<Release>;
+  /** The namespace `install` puts a release into when none is given. */
+  namespaceOf(release: string): string;
   /** Remove everything this driver created: the releases still installed, their volumes, the namespaces it made. */
   destroy(): Promise<void>;
 }

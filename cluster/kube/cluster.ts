@@ -10,6 +10,7 @@ import { failedHookJob, hookJobLogs } from './hook-logs.ts';
 import { Kube } from './kube.ts';
 import { CommandRunner, type CommandOptions } from './plan.ts';
 import { KubeRelease, type NodeFaults } from './release.ts';
+import { secretManifest } from './secret-manifest.ts';
 import { RESTRICTED_NAMESPACE_LABELS } from '../pod-security.ts';
 
 export interface KubeClusterOptions {
@@ -68,12 +69,17 @@ export class KubeCluster implements Cluster {
     return o.namespace ?? `rc-${o.release}`.slice(0, 63).replace(/-+$/, '');
   }
 
+  namespaceOf(release: string): string {
+    return KubeCluster.namespaceFor({ release, valuesFiles: [] });
+  }
+
   async install(o: InstallOptions): Promise<Release> {
     const namespace = KubeCluster.namespaceFor(o);
     if (o.namespace === undefined && !this.createdNamespaces.has(namespace)) {
       await this.kube.createNamespace(namespace, NAMESPACE_LABELS);
       this.createdNamespaces.add(namespace);
     }
+    for (const secret of o.secrets ?? []) await this.kube.applySecret(namespace, secretManifest(secret));
     const timeoutMs = o.timeoutMs ?? this.timeoutMs;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-charts-kind-'));
     let manifestYaml: string;

@@ -138,6 +138,19 @@ export class Kube {
       () => this.core.readNamespacedSecret({ name, namespace }), { data: {} });
   }
 
+  /** Create the Secret, or replace its data and type when it exists. */
+  applySecret(namespace: string, secret: k8s.V1Secret): Promise<void> {
+    const name = secret.metadata?.name ?? '';
+    return this.call(['apply', '-n', namespace, '-f', `secret/${name}`], async () => {
+      try {
+        await this.core.createNamespacedSecret({ namespace, body: secret });
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+        await this.core.replaceNamespacedSecret({ name, namespace, body: secret });
+      }
+    }, undefined);
+  }
+
   deleteSecret(namespace: string, name: string): Promise<void> {
     return this.call(['delete', 'secret', name, '-n', namespace, '--ignore-not-found'], async () => {
       try {

@@ -1,5 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { ClaimSize, ContainerSpec, DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release, UninstallOptions } from '../driver.ts';
+import type { ClaimSize, ContainerSpec, DeletePodOptions, Endpoint, ExecResult, JobRun, PodDone, PodInfo, PodPhase, Release, SecretSpec, UninstallOptions } from '../driver.ts';
+import { secretManifest } from './secret-manifest.ts';
 import type { Kube, WorkloadKind } from './kube.ts';
 import { NetworkCuts } from './network-cut.ts';
 import type { CommandRunner } from './plan.ts';
@@ -343,6 +344,10 @@ export class KubeRelease implements Release {
   async secret(name: string): Promise<Record<string, string>> {
     const s = await this.kube.readSecret(this.namespace, name);
     return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  }
+
+  async applySecret(spec: SecretSpec): Promise<void> {
+    await this.kube.applySecret(this.namespace, secretManifest(spec));
   }
 
   async claims(): Promise<string[]> {

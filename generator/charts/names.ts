@@ -22,6 +22,8 @@ export const serverName = (release: string) => componentName(release, 'redis');
 export const serverHeadlessName = (release: string) => `${serverName(release)}-headless`;
 /** rc.masterService: the Service that always points at the master. */
 export const masterServiceName = (release: string) => `${serverName(release)}-master`;
+/** rc.readService: the Service over every data node, for reads. */
+export const readServiceName = (release: string) => `${serverName(release)}-read`;
 /** rc.sentinelName: the sentinels' StatefulSet and their client Service. */
 export const sentinelName = (release: string) => componentName(release, 'sentinel');
 /** rc.sentinelHeadless: the sentinels' headless Service. */

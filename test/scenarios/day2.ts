@@ -5,7 +5,7 @@ import { connectionSecretName } from '../../generator/charts/names.ts';
 import { ask, dataPods, MASTER_SET, password, pingWith, REDIS_PORT, SENTINEL_PORT, sentinelPods, waitForSingleMaster } from '../support/ha.ts';
 import { lastRelease } from '../../generator/emit/releases.ts';
 import { releasedChart } from '../support/released-chart.ts';
-import { withWriters, type PathResult, type WritePath } from '../support/write-paths.ts';
+import { expectNoLossNoSentinelFailure, pathFigures, withWriters, type PathResult, type WritePath } from '../support/write-paths.ts';
 import { HA_ONLY } from './ha.ts';
 import { rejection } from '../support/rejection.ts';
 import { registerSecret } from '../support/secret-leaks.ts';
@@ -104,31 +104,13 @@ async function forcedFailovers(release: Release): Promise<number> {
   return n;
 }
 
-function figures(byPath: Map<WritePath, PathResult>, prefix = ''): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [path, r] of byPath) {
-    out[`${prefix}${path}.acknowledged`] = r.stats.acknowledged;
-    out[`${prefix}${path}.lost`] = r.missing.length;
-    out[`${prefix}${path}.failed`] = r.stats.failed;
-    out[`${prefix}${path}.longestStallMs`] = r.stats.longestStallMs;
-  }
-  return out;
-}
-
-/** Nothing acknowledged lost on any path; no write through Sentinel failed. */
-function expectNoLossNoSentinelFailure(byPath: Map<WritePath, PathResult>): void {
-  for (const [path, r] of byPath) expect(r.missing, `acknowledged writes through ${path} missing`).to.deep.equal([]);
-  const sentinel = byPath.get('sentinel-service')!.stats;
-  expect(sentinel.failed, `failed writes through Sentinel: ${sentinel.errors.slice(0, 5).join(' | ')}`).to.equal(0);
-}
-
 /**
  * What a rolling upgrade must keep, reported under `name` first: no master stopped without handing over (no sentinel
  * saw it objectively down), nothing acknowledged lost, no write through Sentinel failed, one master afterwards.
  */
 async function expectLosslessRoll(name: string, upgraded: Release, byPath: Map<WritePath, PathResult>): Promise<void> {
   const forced = await forcedFailovers(upgraded);
-  report(name, { ...figures(byPath), forcedFailovers: forced });
+  report(name, { ...pathFigures(byPath), forcedFailovers: forced });
   expect(forced, 'a master stopped without handing over (a sentinel saw it objectively down)').to.equal(0);
   expectNoLossNoSentinelFailure(byPath);
   expect((await waitForSingleMaster(upgraded, { sentinels: 3 })).masters).to.have.length(1);
@@ -260,7 +242,7 @@ export const scenarios: Scenario[] = [
       expect(await uids(shrunk), 'data pods 0-2 after scaling down (not restarted)').to.deep.equal(first);
       await expectMembership(shrunk);
       const claims = await shrunk.claims();
-      report('scale', { ...figures(up, 'up.'), ...figures(down, 'down.'), claims: claims.length });
+      report('scale', { ...pathFigures(up, 'up.'), ...pathFigures(down, 'down.'), claims: claims.length });
       // server.persistence.retention.whenScaled: Retain keeps the removed pods' data for a later scale-up.
       for (const n of [3, 4]) expect(claims.some((c) => c.endsWith(`-redis-${n}`)), `claim of data pod ${n}`).to.equal(true);
       expectNoLossNoSentinelFailure(up);
@@ -316,7 +298,7 @@ export const scenarios: Scenario[] = [
         after = await waitForSingleMaster(rotated, { sentinels: 3, timeoutMs: 90_000 });
       }
       expect(after.master, 'a new master after SENTINEL FAILOVER').to.not.equal(master);
-      report('password-rotation', { ...figures(start, 'rotate.'), ...figures(finish, 'retire.') });
+      report('password-rotation', { ...pathFigures(start, 'rotate.'), ...pathFigures(finish, 'retire.') });
       expect(authErrors(start).concat(authErrors(finish)), 'authentication errors seen by the writers').to.deep.equal([]);
       expectNoLossNoSentinelFailure(start);
       expectNoLossNoSentinelFailure(finish);

@@ -7,6 +7,7 @@ import { scenarios as passwords } from './passwords.ts';
 import { scenarios as appClients } from './app-clients.ts';
 import { scenarios as networkPolicy } from './network-policy.ts';
 import { scenarios as day2 } from './day2.ts';
+import { renewalScenarios as tlsRenewal, sharedScenarios as tls } from './tls.ts';
 
 /**
  * Every scenario module, run unchanged on each cluster driver. A new module exports `scenarios` and is
@@ -14,5 +15,5 @@ import { scenarios as day2 } from './day2.ts';
  *   import { scenarios as upgrades } from './upgrades.ts';
  *   export const scenarioModules = { ..., upgrades };
  */
-// ha, appClients and networkPolicy next to each other: their scenarios share one ha-production release.
-export const scenarioModules: Record<string, Scenario[]> = { basics, backup, observability, passwords, ha, appClients, networkPolicy, day2 };
+// ha, tls, appClients and networkPolicy next to each other: their scenarios share one ha-production release.
+export const scenarioModules: Record<string, Scenario[]> = { basics, backup, observability, passwords, ha, tls, appClients, networkPolicy, tlsRenewal, day2 };

@@ -76,8 +76,10 @@ export function runScenarios(title: string, scenarios: Scenario[], cluster: () =
             });
           } else {
             const chartDir = s.chartDir?.();
+            const name = releaseName(s.profile.replace(/[^a-z0-9]/g, '').slice(0, 8));
             release = await cluster().install({
-              release: releaseName(s.profile.replace(/[^a-z0-9]/g, '').slice(0, 8)),
+              release: name,
+              ...(s.secrets ? { secrets: s.secrets({ release: name, namespace: cluster().namespaceOf(name) }) } : {}),
               valuesFiles: [chartDir ? shippedProfile(chartDir, s.profile) : profileFile(s.profile)],
               values: s.values,
               ...(chartDir ? { chartDir } : {}),

@@ -5,7 +5,7 @@ import { defaults } from '../../generator/model/dsl.ts';
 import { sentinelModel } from '../../generator/model/sentinel.ts';
 import type { SentinelTimings } from '../support/sentinel-elections.ts';
 import { PROFILES_DIR } from '../../generator/paths.ts';
-import type { Cluster, Release } from '../../cluster/driver.ts';
+import type { Cluster, Release, SecretSpec } from '../../cluster/driver.ts';
 
 /** A behaviour claim, written once and run through the Cluster driver on any cluster (the local cluster, kind, a user's). */
 export interface Scenario {
@@ -23,6 +23,8 @@ export interface Scenario {
    * installing a new one. Unset: a fresh release (the scenario depends on how an install starts).
    */
   sharesRelease?: ReleaseSharing;
+  /** Secrets created before the install (what the values' existingSecret keys name), for the release's name and namespace. */
+  secrets?: (at: { release: string; namespace: string }) => SecretSpec[];
   /** Installs a new release even when the previous scenario left one to share (it passes its own on). */
   freshInstall?: boolean;
   run(release: Release, cluster: Cluster): Promise<void>;

@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import type { Release } from '../../cluster/driver.ts';
 import { AckWriter, missingAcked, type WriterStats } from './ack-writer.ts';
@@ -62,4 +63,23 @@ export async function withWriters<T>(
     for (const [path, w] of writers) if (!stats.has(path)) await w.stop();
     for (const c of opened) c.close();
   }
+}
+
+/** Per path: acknowledged, lost, failed and the longest stall, as a scenario reports them. */
+export function pathFigures(byPath: Map<WritePath, PathResult>, prefix = ''): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [path, r] of byPath) {
+    out[`${prefix}${path}.acknowledged`] = r.stats.acknowledged;
+    out[`${prefix}${path}.lost`] = r.missing.length;
+    out[`${prefix}${path}.failed`] = r.stats.failed;
+    out[`${prefix}${path}.longestStallMs`] = r.stats.longestStallMs;
+  }
+  return out;
+}
+
+/** Nothing acknowledged lost on any path; no write through Sentinel failed. */
+export function expectNoLossNoSentinelFailure(byPath: Map<WritePath, PathResult>): void {
+  for (const [path, r] of byPath) expect(r.missing, `acknowledged writes through ${path} missing`).to.deep.equal([]);
+  const sentinel = byPath.get('sentinel-service')!.stats;
+  expect(sentinel.failed, `failed writes through Sentinel: ${sentinel.errors.slice(0, 5).join(' | ')}`).to.equal(0);
 }
