@@ -17,6 +17,7 @@ const APT_COMMANDS = {
   'prometheus-redis-exporter': 'prometheus-redis-exporter',
   promtool: 'prometheus',
   yamllint: 'yamllint',
+  shellcheck: 'shellcheck',
   haproxy: 'haproxy',
   rclone: 'rclone',
   ip: 'iproute2',

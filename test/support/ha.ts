@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import type { ConnectionOptions } from 'node:tls';
 import { connectionSecretName } from '../../generator/charts/names.ts';
+import type { ConnectionOptions } from 'node:tls';
 import type { PodInfo, Release } from '../../cluster/driver.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReleaseSharing } from '../scenarios/scenario.ts';
@@ -14,15 +14,19 @@ const component = (p: PodInfo) => p.labels['app.kubernetes.io/component'];
 const tlsOf = new WeakMap<Release, Promise<ConnectionOptions | undefined>>();
 
 /**
- * TLS options for a test client of the release: undefined while TLS is off (the connection Secret has no CA). The
- * chain is verified against the release's CA; the name is not, since tests reach pods through addresses the
- * certificate cannot name (a port-forward, a NAT map). The application pods check names (test/support/app-clients.ts).
+ * TLS options for a test client of the release: undefined while TLS is off (the data pods mount no TLS Secret). The CA
+ * comes from the TLS Secret the data pods mount (generated, cert-manager's or the user's), which exists with an
+ * existingSecret password too, when the chart makes no connection Secret. The chain is verified against that CA; the
+ * name is not, since tests reach pods through addresses the certificate cannot name (a port-forward, a NAT map). The
+ * application pods check names (test/support/app-clients.ts).
  */
 export function releaseTls(release: Release): Promise<ConnectionOptions | undefined> {
   let tls = tlsOf.get(release);
   if (!tls) {
-    tls = release.secret(connectionSecretName(release.name)).then((data) =>
-      data['ca.crt'] ? { ca: data['ca.crt'], checkServerIdentity: () => undefined } : undefined);
+    const volume = (dataStatefulSet(release).spec.template.spec.volumes ?? []).find((v: { name: string }) => v.name === 'tls');
+    tls = volume?.secret
+      ? release.secret(volume.secret.secretName).then((data) => ({ ca: data['ca.crt'], checkServerIdentity: () => undefined }))
+      : Promise.resolve(undefined);
     tlsOf.set(release, tls);
   }
   return tls;

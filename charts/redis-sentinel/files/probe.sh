@@ -2,6 +2,7 @@
 # generated from generator/charts/redis-sentinel/files/probe.sh; edit there
 # Sentinel probes: liveness (answers PING), readiness (it can take part in a failover: it knows the master,
 # every replica and every other sentinel).
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 reply="$(sentinel_cli 127.0.0.1 PING 2>&1)" || true

@@ -2,6 +2,7 @@
 # generated from generator/charts/redis-sentinel/files/start.sh; edit there
 # Start a sentinel: find the current master, write a fresh config into the writable volume, exec Sentinel.
 set -eu
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 CONF=/data/sentinel.conf

@@ -1,6 +1,7 @@
 #!/bin/sh
 # generated from generator/charts/redis-server/files/probe.sh; edit there
 # Probes: startup (the dataset is loaded), liveness (the server answers), readiness (and a replica is in sync).
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 reply="$(local_cli PING 2>&1)" || true

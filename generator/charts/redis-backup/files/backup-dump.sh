@@ -1,7 +1,9 @@
 #!/bin/sh
 # Backup step 1 (engine image): stream an RDB from a healthy node, verify it, compress it, write its manifest.
 set -eu
+# shellcheck source=lib.sh
 . "${SCRIPTS_DIR:-/scripts}/lib.sh"
+# shellcheck source=backup-common.sh
 . "${SCRIPTS_DIR:-/scripts}/backup-common.sh"
 
 WORK="${BACKUP_WORK_DIR:-/work}"

@@ -2,6 +2,7 @@
 # Backup step 2 (rclone image): store the verified dump on the backup volume and the remote, then apply retention.
 # A backup counts only once its manifest exists: the data goes first, is checked, then the manifest, then `latest`.
 set -eu
+# shellcheck source=backup-common.sh
 . "${SCRIPTS_DIR:-/scripts}/backup-common.sh"
 
 WORK="${BACKUP_WORK_DIR:-/work}"

@@ -4,6 +4,7 @@
 # time: SENTINEL RESET makes it re-learn the master's replicas and the other sentinels, while the rest keep quorum.
 # Bounded: a few rounds (a removed pod may still be terminating and be learned again), 60 s per sentinel each.
 set -u
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 # The hosts a sentinel lists (as replicas, then as sentinels) that are not members of the release now.

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Sentinel probes: liveness (answers PING), readiness (it can take part in a failover: it knows the master,
 # every replica and every other sentinel).
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 reply="$(sentinel_cli 127.0.0.1 PING 2>&1)" || true

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Start a sentinel: find the current master, write a fresh config into the writable volume, exec Sentinel.
 set -eu
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 CONF=/data/sentinel.conf

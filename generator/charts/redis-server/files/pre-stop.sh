@@ -1,5 +1,6 @@
 #!/bin/sh
 # Graceful stop of a master under Sentinel: pause writes, hand over to a replica, wait for the new master.
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 # A hook's output is not in the container's log: write to the server's, where `kubectl logs` shows the hand-over.

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Probes: startup (the dataset is loaded), liveness (the server answers), readiness (and a replica is in sync).
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 reply="$(local_cli PING 2>&1)" || true

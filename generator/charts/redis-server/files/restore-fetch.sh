@@ -2,6 +2,7 @@
 # Restore step 1 (rclone image): when the data volume is empty (or force), fetch the chosen backup and its manifest.
 # A missing backup or manifest fails the pod: it must not start empty when a restore was asked for.
 set -eu
+# shellcheck source=lib.sh
 . "${SCRIPTS_DIR:-/scripts}/lib.sh"
 
 RESTORE_DIR="${RESTORE_DIR:-/restore}"

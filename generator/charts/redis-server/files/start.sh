@@ -1,6 +1,7 @@
 #!/bin/sh
 # Start a data node: write the runtime config (with the password from the Secret), decide the role, exec the server.
 set -eu
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 CONF=/run/redis/redis.conf

@@ -233,13 +233,6 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
-{{/* redis-cli arguments that authenticate from the mounted password file (the password never appears in argv of long-lived processes). */}}
-{{- define "rc.cliAuthEnv" -}}
-{{- if .Values.global.auth.enabled -}}
-REDISCLI_AUTH="$(cat /etc/redis-auth/password)"
-{{- end -}}
-{{- end -}}
-
 {{/* Environment every script that talks to the data nodes or sentinels reads, with the release's members: for Jobs. */}}
 {{- define "rc.topologyEnv" -}}
 {{ include "rc.podTopologyEnv" . }}

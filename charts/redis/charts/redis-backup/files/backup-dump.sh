@@ -2,7 +2,9 @@
 # generated from generator/charts/redis-backup/files/backup-dump.sh; edit there
 # Backup step 1 (engine image): stream an RDB from a healthy node, verify it, compress it, write its manifest.
 set -eu
+# shellcheck source=lib.sh
 . "${SCRIPTS_DIR:-/scripts}/lib.sh"
+# shellcheck source=backup-common.sh
 . "${SCRIPTS_DIR:-/scripts}/backup-common.sh"
 
 WORK="${BACKUP_WORK_DIR:-/work}"

@@ -4,7 +4,9 @@
 
 # The password, and while a rotation lasts the previous one, which the servers accept too (README: Password rotation).
 PASSWORD=""
+# shellcheck disable=SC2034 # read by the scripts that source this file
 PREVIOUS_PASSWORD=""
+# shellcheck disable=SC2034 # PREVIOUS_PASSWORD too
 if [ "${AUTH_ENABLED:-false}" = "true" ] && [ -f /etc/redis-auth/password ]; then
   PASSWORD="$(cat /etc/redis-auth/password)"
   [ ! -f /etc/redis-auth/previous-password ] || PREVIOUS_PASSWORD="$(cat /etc/redis-auth/previous-password)"
@@ -14,6 +16,7 @@ fi
 [ ! -f /etc/redis-topology/data-pods ] || DATA_PODS="$(cat /etc/redis-topology/data-pods)"
 [ ! -f /etc/redis-topology/sentinels ] || SENTINELS="$(cat /etc/redis-topology/sentinels)"
 SELF_FQDN="${POD_NAME}.${HEADLESS_SERVICE}.${POD_NAMESPACE}.svc.${CLUSTER_DOMAIN}"
+# shellcheck disable=SC2034 # read by the scripts that source this file
 POD_INDEX="${POD_NAME##*-}"
 
 # TLS (README: TLS): the data nodes and sentinels serve TLS only, from the Secret mounted at TLS_DIR. Every redis-cli

@@ -3,6 +3,7 @@
 # Restore step 2 (engine image): verify the fetched backup (sha256, then the engine's RDB check) and place it
 # so the server loads it, also with AOF on. Refuses loudly on any mismatch: the pod must not start empty.
 set -eu
+# shellcheck source=lib.sh
 . "${SCRIPTS_DIR:-/scripts}/lib.sh"
 
 RESTORE_DIR="${RESTORE_DIR:-/restore}"

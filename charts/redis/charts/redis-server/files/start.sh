@@ -2,6 +2,7 @@
 # generated from generator/charts/redis-server/files/start.sh; edit there
 # Start a data node: write the runtime config (with the password from the Secret), decide the role, exec the server.
 set -eu
+# shellcheck source=lib.sh
 . /scripts/lib.sh
 
 CONF=/run/redis/redis.conf

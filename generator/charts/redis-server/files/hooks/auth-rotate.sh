@@ -7,6 +7,7 @@
 # passwords the release has or will have stops the upgrade.
 # Bounded: 3 s per command, a few commands per member, 15 s of retries for a member that does not answer.
 set -u
+# shellcheck source=../lib.sh
 . /scripts/lib.sh
 
 NEXT="$(cat /etc/redis-auth-next/password)"
