@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { withLocalCluster } from './local-cluster.ts';
 import { profileFile } from '../test/scenarios/scenario.ts';
 import { HA_ONLY } from '../test/scenarios/ha.ts';
-import { password, sentinelClient, tlsOptions, waitForSingleMaster, REDIS_PORT } from '../test/support/ha.ts';
+import { credentials, sentinelClient, tlsOptions, waitForSingleMaster, REDIS_PORT } from '../test/support/ha.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 
@@ -26,11 +26,11 @@ async function rate(client: Redis, ack: boolean): Promise<number> {
 await withLocalCluster(async (cluster) => {
   const release = await cluster.install({ release: 'tput', valuesFiles: [profileFile('ha-production')], values: HA_ONLY });
   const { master } = await waitForSingleMaster(release, { sentinels: 3 });
-  const pw = await password(release);
+  const auth = await credentials(release);
   const proxyPod = (await release.pods()).find((p) => p.labels['app.kubernetes.io/component'] === 'master-proxy')!;
   const at = async (target: { pod: string }) => {
     const ep = await release.endpoint(target, REDIS_PORT);
-    return new Redis({ host: ep.host, port: ep.port, password: pw, ...(await tlsOptions(release)) });
+    return new Redis({ host: ep.host, port: ep.port, ...auth, ...(await tlsOptions(release)) });
   };
   const direct = await at({ pod: master });
   const proxied = await at({ pod: proxyPod.name });

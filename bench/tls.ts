@@ -11,7 +11,7 @@ import { withLocalCluster } from './local-cluster.ts';
 import { summarize } from './stats.ts';
 import { profileFile } from '../test/scenarios/scenario.ts';
 import { HA_ONLY } from '../test/scenarios/ha.ts';
-import { password, tlsOptions, waitForSingleMaster, REDIS_PORT } from '../test/support/ha.ts';
+import { credentials, tlsOptions, waitForSingleMaster, REDIS_PORT } from '../test/support/ha.ts';
 import type { Release } from '../cluster/driver.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
@@ -32,7 +32,7 @@ async function measure(body: () => Promise<void>): Promise<Figures> {
 async function figuresOf(release: Release): Promise<{ requests: Figures; connections: Figures }> {
   const { master } = await waitForSingleMaster(release, { sentinels: 3 });
   const ep = await release.endpoint({ pod: master }, REDIS_PORT);
-  const options = { host: ep.host, port: ep.port, password: await password(release), ...(await tlsOptions(release)) };
+  const options = { host: ep.host, port: ep.port, ...(await credentials(release)), ...(await tlsOptions(release)) };
   const open = new Redis(options);
   let n = 0;
   const requests = await measure(async () => { await open.set(`bench:tls:${n++}`, 'x'); });

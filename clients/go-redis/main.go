@@ -82,6 +82,11 @@ func tlsConfig() *tls.Config {
 
 func newClient(mode string) *redis.Client {
 	password := os.Getenv("PASSWORD")
+	// The user the password opens on the data nodes (the connection Secret's username); sentinels open it to default.
+	username := os.Getenv("REDIS_USERNAME")
+	if username == "" {
+		username = "default"
+	}
 	switch mode {
 	case "sentinel":
 		return redis.NewFailoverClient(&redis.FailoverOptions{
@@ -89,7 +94,7 @@ func newClient(mode string) *redis.Client {
 			SentinelAddrs:    strings.Split(env("SENTINELS"), ","),
 			SentinelUsername: "default",
 			SentinelPassword: password,
-			Username:         "default",
+			Username:         username,
 			Password:         password,
 			DialTimeout:      dialTimeout,
 			ReadTimeout:      ioTimeout,
@@ -108,7 +113,7 @@ func newClient(mode string) *redis.Client {
 			os.Exit(2)
 		}
 		if password != "" && opt.Password == "" {
-			opt.Username, opt.Password = "default", password
+			opt.Username, opt.Password = username, password
 		}
 		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = dialTimeout, ioTimeout, ioTimeout
 		opt.MaxRetries, opt.MinRetryBackoff, opt.MaxRetryBackoff = maxRetries, minRetryBackoff, maxRetryBackoff

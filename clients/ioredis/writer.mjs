@@ -52,7 +52,8 @@ function connect(mode) {
       ...COMMON,
       sentinels,
       name: env('MASTER_SET'),
-      username: 'default',
+      // The user the password opens on the data nodes (the connection Secret's username); sentinels open it to default.
+      username: process.env.REDIS_USERNAME || 'default',
       password,
       sentinelUsername: 'default',
       sentinelPassword: password,

@@ -52,7 +52,8 @@ def connect(mode: str) -> Redis:
         sentinel = Sentinel(
             sentinels,
             sentinel_kwargs={"username": "default", "password": password, **timeouts, **tls},
-            username="default",
+            # The user the password opens on the data nodes (the connection Secret's username).
+            username=os.environ.get("REDIS_USERNAME") or "default",
             password=password,
             **timeouts,
             **tls,

@@ -34,6 +34,8 @@ export const authSecretName = (release: string) => `${serverName(release)}-auth`
 export const connectionSecretName = (release: string) => `${serverName(release)}-connection`;
 /** rc.tlsSecret without global.tls.existingSecret: the Secret with the generated (or cert-manager's) certificate. */
 export const tlsSecretName = (release: string) => `${serverName(release)}-tls`;
+/** rc.internalAuthSecret: the passwords (and their SHA-256) of the charts' own ACL users (README: ACL users). */
+export const internalAuthSecretName = (release: string) => `${serverName(release)}-internal-auth`;
 /** rc.backupName: the backup CronJob, its volume and ServiceAccount. */
 export const backupName = (release: string) => `${releaseBase(release)}-backup`;
 /** rc.backupRemoteSecretName: the Secret with the remote's rclone.conf the backup chart renders. */

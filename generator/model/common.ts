@@ -14,6 +14,10 @@ export const OBJECT_NAME = `^$|^${DNS_NAME}$`;
 export const DOMAIN = `^${DNS_NAME}$`;
 /** A key of a Secret's data. */
 export const SECRET_KEY = '^[-._a-zA-Z0-9]+$';
+/** An ACL user name the charts' own user names cannot clash with (checked by validate). */
+export const ACL_USERNAME = '^[a-z][a-z0-9_-]{0,62}$';
+/** ACL rules: space-separated words of printable ASCII; none starts with `>`, `<`, `#` or `!` (passwords come from Secrets). */
+export const ACL_RULES = '^([~&%+(a-z-][!-~]*( [~&%+(a-z-][!-~]*)*)?$';
 /** A label or annotation key: an optional DNS prefix and `/`, then a name of at most 63 characters. */
 export const LABEL_KEY = `^(${DNS_NAME}/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`;
 /** A label value: empty, or at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit. */
@@ -58,6 +62,11 @@ export const globalModel = group('Settings every component shares; in the umbrel
     existingSecret: str('', 'Name of an existing Secret holding the password; nothing is generated when set.', { constraints: { pattern: OBJECT_NAME } }),
     existingSecretPasswordKey: str('redis-password', 'Key of the password in the Secret.', { constraints: { pattern: SECRET_KEY } }),
     existingSecretPreviousPasswordKey: str('redis-password-previous', 'Key of the password being rotated out, in the same Secret; optional: accepted while present.', { constraints: { pattern: SECRET_KEY } }),
+    acl: group('Least-privilege ACL users (README: ACL users). Off: the password opens the `default` user and an `admin` user the charts\' own components share.', {
+      enabled: bool(false, 'The password opens the user `username` only (`default` is switched off), and every component logs in as its own user with only the commands it needs and its own password, generated in the cluster once (Secret `<release>-redis-internal-auth`): `replication` (replicas), `sentinel`, `exporter` (read-only), `backup`, `proxy` (the master proxy\'s health check) and `operator` (the data pods\' own start, probe and stop scripts and the password-rotation hook). Switching it on or off on a running release is refused.'),
+      username: str('app', 'The application user the password (and the connection Secret) opens.', { constraints: { pattern: ACL_USERNAME } }),
+      rules: str('~* &* +@all', 'ACL rules of the application user (Redis ACL syntax: key patterns `~`, channels `&`, commands and categories `+`/`-`), e.g. `~cache:* &* +@read +@write -@dangerous`. `server.config.disabledCommands` are taken away after them.', { constraints: { pattern: ACL_RULES } }),
+    }),
     connectionSecretName: str('', 'Name of the connection Secret apps mount (keys `redis-url`, `host`, `port`, and with Sentinel `sentinels`, `master-set`); empty uses `<release>-redis-connection`. Set `redis-credentials` to keep apps written for that name.', { constraints: { pattern: OBJECT_NAME } }),
   }),
   tls: group('TLS for the data nodes and Sentinel (README, TLS): one port each, TLS only; replication, Sentinel, the master proxy\'s health check, the exporter, backups and every script use it. The certificate comes from `existingSecret`, from cert-manager (`certManager.issuerRef`), or else from a hook Job that generates a CA and a server certificate in the cluster once.', {

@@ -142,7 +142,29 @@ const tlsCertificateSource: Rule = (v, yaml) => {
   return [];
 };
 
-export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, previousPassword, tlsCertificateSource, backupSchedule, backupDestination, backupPodIdentity];
+/** The users the charts' own components log in as with ACL users on (files/start.sh writes them): not for applications. */
+export const INTERNAL_ACL_USERS = ['default', 'admin', 'operator', 'replication', 'sentinel', 'exporter', 'backup', 'proxy'] as const;
+/** ACL rules that set a user's state or passwords: the charts set those from the Secrets. */
+const STATE_RULES = ['on', 'off', 'nopass', 'resetpass', 'reset'];
+
+const aclUser: Rule = (v, yaml) => {
+  const { enabled, acl } = v.global.auth;
+  if (!acl.enabled) return [];
+  if (!enabled) return [yaml.at(['global', 'auth', 'acl', 'enabled'], 'ACL users are on but authentication is off', 'Set global.auth.enabled: true, or global.auth.acl.enabled: false.')];
+  const found: Diagnostic[] = [];
+  if ((INTERNAL_ACL_USERS as readonly string[]).includes(acl.username)) {
+    found.push(yaml.at(['global', 'auth', 'acl', 'username'], `"${acl.username}" is a user the charts' own components log in as (${INTERNAL_ACL_USERS.join(', ')})`,
+      'Choose another name for the application user, e.g. app.'));
+  }
+  const state = acl.rules.split(' ').filter((w) => STATE_RULES.includes(w.toLowerCase()));
+  if (state.length) {
+    found.push(yaml.at(['global', 'auth', 'acl', 'rules'], `rules hold ${state.map((w) => `"${w}"`).join(', ')}, which set the user's state or passwords; the charts switch the user on with the passwords from the Secret`,
+      `Remove ${state.join(', ')} from global.auth.acl.rules and keep only key, channel and command rules.`));
+  }
+  return found;
+};
+
+export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, previousPassword, aclUser, tlsCertificateSource, backupSchedule, backupDestination, backupPodIdentity];
 
 export function ruleDiagnostics(values: EffectiveValues, yaml: LocatedYaml): Diagnostic[] {
   return RULES.flatMap((rule) => rule(values, yaml));

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { umbrellaSchema } from '../charts/catalog.ts';
-import { DOMAIN, LABEL_KEY, LABEL_VALUE, OBJECT_NAME, PRINTABLE_ASCII, SECRET_KEY } from '../model/common.ts';
+import { ACL_RULES, ACL_USERNAME, DOMAIN, LABEL_KEY, LABEL_VALUE, OBJECT_NAME, PRINTABLE_ASCII, SECRET_KEY } from '../model/common.ts';
 import type { Diagnostic, LocatedYaml } from './diagnostics.ts';
 
 // verbose: the diagnostics quote the offending value (e.data) and list the valid keys (e.parentSchema).
@@ -57,6 +57,8 @@ function toDiagnostic(yaml: LocatedYaml, e: ErrorObject): Diagnostic {
 function describePattern(pattern: string): string {
   if (pattern === OBJECT_NAME || pattern === DOMAIN) return 'Use a Kubernetes name: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit.';
   if (pattern === SECRET_KEY) return 'Use a Secret key: letters, digits, "-", "_" and ".".';
+  if (pattern === ACL_USERNAME) return 'Use an ACL user name: a lower-case letter, then at most 62 lower-case letters, digits, "-" and "_".';
+  if (pattern === ACL_RULES) return 'Use ACL rules separated by single spaces, each starting with ~, %, &, +, -, ( or a lower-case letter (e.g. `~cache:* &* +@read +@write -@dangerous`); passwords (`>`, `<`, `#`) come from the Secret, not from rules.';
   if (pattern === LABEL_KEY) return 'Use a label or annotation key such as example.com/name: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.';
   if (pattern === LABEL_VALUE) return 'Use a label value: at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit (or empty).';
   if (pattern.includes('latest')) return 'Pin an explicit image tag; `latest` is not allowed.';

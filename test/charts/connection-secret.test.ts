@@ -15,13 +15,14 @@ const connectionSecrets = (yaml: string) =>
 
 describe('the connection Secret apps mount (REDIS_URL)', () => {
   for (const major of HELM_MAJORS) {
-    it(`Helm ${major}: <release>-redis-connection by default, with a redis-url for the default user on the master Service (rediss://: ha-production serves TLS)`, async () => {
+    it(`Helm ${major}: <release>-redis-connection by default, with a redis-url for the application user on the master Service (rediss://: ha-production serves TLS; app: its ACL users are on)`, async () => {
       const run = await runHelm(major, ['template', 'app', UMBRELLA_DIR, '-n', 'jobs', '-f', path.join(PROFILES_DIR, 'ha-production.yaml'), '--set', 'global.auth.password=S3cret']);
       expect(run.ok, run.stderr).to.equal(true);
       const [secret, ...more] = connectionSecrets(run.stdout);
       expect(more).to.deep.equal([]);
       expect(secret!.metadata.name).to.equal('app-redis-connection');
-      expect(secret!.stringData!['redis-url']).to.equal('rediss://default:S3cret@app-redis-master.jobs.svc.cluster.local:6379');
+      expect(secret!.stringData!['redis-url']).to.equal('rediss://app:S3cret@app-redis-master.jobs.svc.cluster.local:6379');
+      expect(secret!.stringData!['username']).to.equal('app');
       expect(secret!.stringData!['master-set']).to.equal('mymaster');
       expect(secret!.stringData!['sentinels']!.split(',')).to.have.length(3);
     });

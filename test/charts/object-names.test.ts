@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { PROFILES_DIR, UMBRELLA_DIR } from '../../generator/paths.ts';
-import { authSecretName, backupName, backupRemoteSecretName, connectionSecretName, masterServiceName, readServiceName, sentinelHeadlessName, sentinelName, serverHeadlessName, serverName, tlsSecretName } from '../../generator/charts/names.ts';
+import { authSecretName, backupName, internalAuthSecretName, backupRemoteSecretName, connectionSecretName, masterServiceName, readServiceName, sentinelHeadlessName, sentinelName, serverHeadlessName, serverName, tlsSecretName } from '../../generator/charts/names.ts';
 import { HELM_MAJORS, runHelm } from '../support/helm-runs.ts';
 import { parseManifests } from '../support/manifests.ts';
 import type { KubeObject } from '../support/kube-schema.ts';
@@ -30,13 +30,16 @@ describe('object names in TypeScript (generator/charts/names.ts) match the chart
   for (const major of HELM_MAJORS) {
     describe(`Helm ${major}`, () => {
       for (const release of RELEASES) {
-        it(`release ${release}: data nodes, master and headless Services, sentinels, password, connection and TLS Secrets, backup CronJob and remote Secret, and the restore side`, async () => {
+        it(`release ${release}: data nodes, master and headless Services, sentinels, password, connection, internal users' and TLS Secrets, backup CronJob and remote Secret, and the restore side`, async () => {
           const remote = await render(major, release, 'remote');
           expect(named(remote, 'StatefulSet')).to.include.members([serverName(release), sentinelName(release)]);
           expect(named(remote, 'Service')).to.include.members([masterServiceName(release), readServiceName(release), sentinelName(release), serverHeadlessName(release), sentinelHeadlessName(release)]);
           const sources = (serverVolumes(remote, release).find((v) => v.name === 'auth')?.projected?.sources ?? []) as any[];
           expect(sources.map((s) => s.secret?.name)).to.include(authSecretName(release));
           expect(serverVolumes(remote, release).find((v) => v.name === 'tls')?.secret?.secretName, 'ha-production serves TLS').to.equal(tlsSecretName(release));
+          expect(serverVolumes(remote, release).find((v) => v.name === 'node-auth')?.secret?.secretName, 'ha-production has ACL users').to.equal(internalAuthSecretName(release));
+          const internalRole = remote.find((o) => o.kind === 'Role' && o.metadata.name === `${serverName(release)}-internal-auth`) as any;
+          expect(internalRole.rules.flatMap((r: any) => r.resourceNames ?? [])).to.deep.equal([internalAuthSecretName(release)]);
           // The password hook may write exactly these two Secrets.
           const hookRole = remote.find((o) => o.kind === 'Role' && o.metadata.name === `${serverName(release)}-auth-init`) as any;
           expect(hookRole.rules.flatMap((r: any) => r.resourceNames ?? [])).to.include.members([authSecretName(release), connectionSecretName(release)]);

@@ -41,7 +41,7 @@ describe('password rotation, as rendered', () => {
       const job = named(objs, 'Job', 'app-redis-auth-rotate');
       expect(projection(job, 'auth-next')).to.deep.equal(['app-redis-auth-rotate/redis-password -> password', 'app-redis-auth-rotate/redis-password-previous -> previous-password (optional)']);
       expect(projection(job, 'auth')).to.deep.equal(['app-redis-auth/redis-password -> password', 'app-redis-auth/redis-password-previous -> previous-password (optional)']);
-      expect(named(objs, 'Secret', 'app-redis-connection').stringData!['redis-url']).to.match(/^rediss:\/\/default:new%20one@/);
+      expect(named(objs, 'Secret', 'app-redis-connection').stringData!['redis-url']).to.match(/^rediss:\/\/app:new%20one@/);
       for (const sts of ['app-redis', 'app-sentinel']) expect(projection(named(objs, 'StatefulSet', sts), 'auth'), sts).to.include('app-redis-auth/redis-password-previous -> previous-password (optional)');
     });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { UMBRELLA_DIR } from '../../generator/paths.ts';
-import { authSecretName, connectionSecretName, sentinelHeadlessName, sentinelName, serverHeadlessName, serverName, tlsSecretName } from '../../generator/charts/names.ts';
+import { authSecretName, connectionSecretName, internalAuthSecretName, sentinelHeadlessName, sentinelName, serverHeadlessName, serverName, tlsSecretName } from '../../generator/charts/names.ts';
 import { helmBinary } from '../../toolchain/tools.ts';
 import { runChecked } from '../../toolchain/run.ts';
 import { restrictedNamespaceManifest } from '../../cluster/pod-security.ts';
@@ -54,7 +54,7 @@ async function sync(namespace: string, rendered: string, statefulSets: string[])
 describe('GitOps: helm template output synced as Argo CD syncs it, twice', function () {
   this.timeout(900_000);
 
-  it('renders the same bytes twice; the hook Jobs create the password and the TLS certificate once; a re-sync keeps both and every data pod and sentinel accepts the password over TLS', async () => {
+  it('renders the same bytes twice; the hook Jobs create the password, the internal users\' passwords and the TLS certificate once; a re-sync keeps them and every data pod and sentinel accepts the password over TLS', async () => {
     const release = releaseName('gitops');
     const namespace = `rc-${release}`;
     const values = ['-f', profileFile('ha-production'), '-f', await localValuesFile(), '--set', 'exporter.enabled=false,alerts.enabled=false,backup.enabled=false'];
@@ -68,7 +68,7 @@ describe('GitOps: helm template output synced as Argo CD syncs it, twice', funct
       const statefulSets = [serverName(release), sentinelName(release)];
       const secret = async (name: string, key: string) => Buffer.from(await kubectl(['get', 'secret', '-n', namespace, name, '-o', `jsonpath={.data.${key}}`]), 'base64').toString();
       const accepts = async (pw: string) => {
-        const members = [0, 1, 2].flatMap((i) => [`${serverName(release)}-${i}.${serverHeadlessName(release)} 6379 --user admin`, `${sentinelName(release)}-${i}.${sentinelHeadlessName(release)} 26379`]);
+        const members = [0, 1, 2].flatMap((i) => [`${serverName(release)}-${i}.${serverHeadlessName(release)} 6379 --user app`, `${sentinelName(release)}-${i}.${sentinelHeadlessName(release)} 26379`]);
         const script = members.map((m) => { const [host, port, ...user] = m.split(' '); return `REDISCLI_AUTH="$1" redis-cli --tls --cacert /etc/redis-tls/ca.crt --no-auth-warning ${user.join(' ')} -h ${host} -p ${port} PING`; }).join('; ');
         return (await kubectl(['exec', '-n', namespace, `${serverName(release)}-0`, '-c', 'redis', '--', 'sh', '-c', script, 'sh', pw])).trim().split('\n');
       };
@@ -82,15 +82,19 @@ describe('GitOps: helm template output synced as Argo CD syncs it, twice', funct
       // ha-production serves TLS with a certificate the hook generated in the cluster, once.
       const certificate = await secret(tlsSecretName(release), 'tls\\.crt');
       expect(certificate).to.match(/BEGIN CERTIFICATE/);
+      // ha-production has ACL users: their passwords, generated in the cluster once.
+      const operator = await secret(internalAuthSecretName(release), 'operator');
+      expect(operator, 'a generated operator password').to.match(/^[A-Za-z0-9]{32}$/);
       const uids = await kubectl(['get', 'pods', '-n', namespace, '-l', 'app.kubernetes.io/component in (server,sentinel)', '-o', 'jsonpath={.items[*].metadata.uid}']);
 
       await sync(namespace, await render(), statefulSets);
       expect(await secret(authSecretName(release), 'redis-password'), 'the password after a re-sync').to.equal(first);
       expect(await accepts(first)).to.deep.equal(Array(6).fill('PONG'));
       expect(await secret(tlsSecretName(release), 'tls\\.crt'), 'the certificate after a re-sync').to.equal(certificate);
+      expect(await secret(internalAuthSecretName(release), 'operator'), 'the operator password after a re-sync').to.equal(operator);
       expect(await kubectl(['get', 'pods', '-n', namespace, '-l', 'app.kubernetes.io/component in (server,sentinel)', '-o', 'jsonpath={.items[*].metadata.uid}']), 'no data pod or sentinel restarted').to.equal(uids);
       const leftovers = await kubectl(['get', 'serviceaccount,role,rolebinding,job', '-n', namespace, '-o', 'name']);
-      expect(leftovers, 'the hook objects are gone').to.not.match(/auth-init|auth-rotate|tls-init/);
+      expect(leftovers, 'the hook objects are gone').to.not.match(/auth-init|auth-rotate|tls-init|internal-auth/);
     } finally {
       await kubectl(['delete', 'namespace', namespace, '--wait=false']);
     }

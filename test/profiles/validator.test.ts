@@ -88,6 +88,12 @@ const INVALID_PROFILES: InvalidProfile[] = [
   { title: 'previousPassword without a password to rotate to', yaml: y('global:', '  auth:', '    previousPassword: "old one"'), key: 'global.auth.previousPassword', line: 3, says: 'Set global.auth.password to the new password' },
   { title: 'previousPassword equal to the password', yaml: y('global:', '  auth:', '    password: same', '    previousPassword: same'), key: 'global.auth.previousPassword', line: 4, says: 'nothing is rotated' },
   { title: 'previousPassword with existingSecret', yaml: y('global:', '  auth:', '    existingSecret: app-redis', '    previousPassword: old'), key: 'global.auth.previousPassword', line: 4, says: 'existingSecretPreviousPasswordKey' },
+  // ACL users.
+  { title: 'an application user named as an internal one', yaml: y('global:', '  auth:', '    acl:', '      enabled: true', '      username: operator'), key: 'global.auth.acl.username', line: 5, says: 'Choose another name for the application user' },
+  { title: 'ACL rules that set a password state', yaml: y('global:', '  auth:', '    acl:', '      enabled: true', '      rules: "~* +@all nopass"'), key: 'global.auth.acl.rules', line: 5, says: 'Remove nopass from global.auth.acl.rules' },
+  { title: 'ACL rules with a password', yaml: y('global:', '  auth:', '    acl:', '      rules: "~* >secret"'), key: 'global.auth.acl.rules', line: 4, says: 'passwords (`>`, `<`, `#`) come from the Secret' },
+  { title: 'an ACL user name with a space', yaml: y('global:', '  auth:', '    acl:', '      username: "my app"'), key: 'global.auth.acl.username', line: 4, says: 'Use an ACL user name' },
+  { title: 'ACL users without authentication', yaml: y('global:', '  auth:', '    enabled: false', '    acl:', '      enabled: true'), key: 'global.auth.acl.enabled', line: 5, says: 'Set global.auth.enabled: true' },
   { title: 'minReplicasToWrite on a standalone server', yaml: y('server:', '  config:', '    minReplicasToWrite: 1'), key: 'server.config.minReplicasToWrite', line: 3, says: 'would refuse every write' },
   // Found by fuzzing (validate-fuzz.test.ts): what Helm reads otherwise than the yaml library, or refuses.
   { title: 'yes for a password: a boolean to Helm (YAML 1.1)', yaml: y('global:', '  auth:', '    password: yes'), key: 'global.auth.password', line: 3, says: 'expected string but got true' },

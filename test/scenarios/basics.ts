@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { Release } from '../../cluster/driver.ts';
-import { ask, authSecretRef, dataPods, password, REDIS_PORT, serviceNamed, tlsOptions } from '../support/ha.ts';
+import { appUser, ask, authSecretRef, dataPods, password, REDIS_PORT, serviceNamed, tlsOptions } from '../support/ha.ts';
 import { rejection } from '../support/rejection.ts';
 import { rawCommand } from '../support/raw-command.ts';
 import { profileFile, type Scenario } from './scenario.ts';
@@ -9,12 +9,12 @@ import { profileFile, type Scenario } from './scenario.ts';
 const QUIET = { exporter: { enabled: false }, alerts: { enabled: false }, backup: { enabled: false } };
 const KEYS = 500;
 
-/** An application client on the master Service, as the default user with the given password. */
+/** An application client on the master Service, as the application user with the given password. */
 async function appClient(release: Release, pw: string | undefined): Promise<Redis> {
   const ep = await release.endpoint({ service: serviceNamed(release, '-redis-master') }, REDIS_PORT);
   // A Service's endpoints follow a pod's readiness a moment later: commands wait through bounded reconnects (80 x
   // 250 ms) rather than fail on the second closed connection; after that the client gives up and commands fail.
-  const client = new Redis({ host: ep.host, port: ep.port, password: pw, ...(await tlsOptions(release)), lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: null, retryStrategy: (n) => (n <= 80 ? 250 : null) });
+  const client = new Redis({ host: ep.host, port: ep.port, username: appUser(release), password: pw, ...(await tlsOptions(release)), lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: null, retryStrategy: (n) => (n <= 80 ? 250 : null) });
   client.on('error', () => undefined);
   await client.connect().catch(() => undefined);
   return client;

@@ -257,8 +257,9 @@ export const scenarios: Scenario[] = [
     timeoutMs: 360_000,
     async run(release, cluster) {
       const before = await password(release);
-      // A release made before TLS keeps it off: switching TLS on a running release is refused.
-      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, { ...GENERATED_PASSWORD, global: { ...GENERATED_PASSWORD.global, tls: { enabled: false } } }));
+      // A release made before TLS and ACL users keeps them off: switching either on a running release is refused.
+      const keptOff = { ...GENERATED_PASSWORD, global: { auth: { password: '', acl: { enabled: false } }, tls: { enabled: false } } };
+      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, keptOff));
       await expectLosslessRoll('upgrade-chart', upgraded, byPath);
       // The release rendered its connection Secret itself; this chart writes it from a hook and keeps it.
       expect(await password(upgraded), 'the generated password after the upgrade').to.equal(before);

@@ -55,6 +55,8 @@ export function appClientPod(release: Release, name: string, o: AppClientOptions
     { name: 'PREFIX', value: o.prefix },
     { name: 'DURATION_MS', value: String(o.durationMs) },
     fromSecret('PASSWORD', auth.name, auth.key),
+    // The user the password opens (README: ACL users); a connection Secret from before it has no username: default.
+    { name: 'REDIS_USERNAME', valueFrom: { secretKeyRef: { name: connection, key: 'username', optional: true } } },
     ...(o.mode === 'sentinel'
       ? [fromSecret('SENTINELS', connection, 'sentinels'), fromSecret('MASTER_SET', connection, 'master-set')]
       : [fromSecret('REDIS_URL', connection, 'redis-url')]),

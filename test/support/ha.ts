@@ -60,6 +60,26 @@ export function authSecretRef(release: Release): { name: string; key: string } {
 }
 
 
+/**
+ * The user the release's password opens on the data nodes: the ACL application user when ACL users are on (the data
+ * container's ACL_USERNAME), else `default` (README: ACL users).
+ */
+export function appUser(release: Release): string {
+  const redis = (dataStatefulSet(release).spec.template.spec.containers ?? []).find((c: { name: string }) => c.name === 'redis');
+  return (redis?.env ?? []).find((e: { name: string }) => e.name === 'ACL_USERNAME')?.value ?? 'default';
+}
+
+/** What tests log in to a data node as: `admin` (every command, the password of `default`), or the ACL application user. */
+function nodeUser(release: Release): string {
+  const user = appUser(release);
+  return user === 'default' ? 'admin' : user;
+}
+
+/** ioredis options an application logs in to the data nodes with: the application user and the password. */
+export async function credentials(release: Release): Promise<{ username: string; password: string }> {
+  return { username: appUser(release), password: await password(release) };
+}
+
 export async function password(release: Release): Promise<string> {
   const { name, key } = authSecretRef(release);
   const data = await release.secret(name);
@@ -67,7 +87,7 @@ export async function password(release: Release): Promise<string> {
   return data[key];
 }
 
-/** What a pod answers when a client logs in with `pw` (as `admin` on a data port) and PINGs: PONG or the error. */
+/** What a pod answers when a client logs in with `pw` (on a data port as the user tests log in as) and PINGs: PONG or the error. */
 export async function pingWith(release: Release, pod: string, port: number, pw: string): Promise<string> {
   const ep = await release.endpoint({ pod }, port);
   // No password in the options and RESP2 (no HELLO before AUTH): ioredis would close the connection on a refused
@@ -76,7 +96,7 @@ export async function pingWith(release: Release, pod: string, port: number, pw: 
   c.on('error', () => undefined);
   try {
     await c.connect();
-    await (port === REDIS_PORT ? c.call('AUTH', 'admin', pw) : c.call('AUTH', pw));
+    await (port === REDIS_PORT ? c.call('AUTH', nodeUser(release), pw) : c.call('AUTH', pw));
     return String(await c.ping());
   } catch (e) {
     return (e as Error).message;
@@ -93,11 +113,11 @@ export async function sentinelPods(release: Release): Promise<PodInfo[]> {
   return (await release.pods()).filter((p) => component(p) === 'sentinel').sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** A short-lived admin connection to one pod (the caller quits it). */
+/** A short-lived connection to one pod with every command (the caller quits it). */
 export async function podClient(release: Release, pod: string, port = REDIS_PORT, pw?: string): Promise<Redis> {
   const ep = await release.endpoint({ pod }, port);
   const client = new Redis({
-    host: ep.host, port: ep.port, password: pw ?? (await password(release)), ...(port === REDIS_PORT ? { username: 'admin' } : {}),
+    host: ep.host, port: ep.port, password: pw ?? (await password(release)), ...(port === REDIS_PORT ? { username: nodeUser(release) } : {}),
     ...(await tlsOptions(release)),
     lazyConnect: true, connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null,
   });
@@ -219,7 +239,7 @@ export async function sentinelClient(release: Release, opts: { viaService?: bool
     ? [await release.endpoint({ service: serviceNamed(release, '-sentinel') }, SENTINEL_PORT)]
     : await Promise.all((await sentinelPods(release)).map((s) => release.endpoint({ pod: s.name }, SENTINEL_PORT)));
   const client = new Redis({
-    sentinels, name: MASTER_SET, password: pw, sentinelPassword: pw,
+    sentinels, name: MASTER_SET, username: appUser(release), password: pw, sentinelPassword: pw,
     ...(await tlsOptions(release, { sentinels: true })),
     natMap: (key: string) => map[key] ?? null,
     connectTimeout: 1000, commandTimeout: 2000, sentinelCommandTimeout: 1000,

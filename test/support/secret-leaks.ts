@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Release } from '../../cluster/driver.ts';
 import { authSecretRef } from './ha.ts';
+import { internalAuthSecretName } from '../../generator/charts/names.ts';
 
 export interface Leak {
   /** e.g. "ConfigMap x key y", "pod p container c argv", "process 123 (pod p)". */
@@ -32,11 +33,17 @@ function secretIn(text: string, secrets: ReadonlySet<string>): string | undefine
   return undefined;
 }
 
-/** The registered secrets plus every value of the release's password Secret (generated passwords included). */
+/**
+ * The registered secrets plus every value of the release's password Secret (generated passwords included) and every
+ * password of its internal users (README: ACL users; their SHA-256 open nothing and are not looked for).
+ */
 async function secretsOf(release: Release): Promise<Set<string>> {
   const secrets = new Set(registered);
-  const data = await release.secret(authSecretRef(release).name).catch(() => ({}) as Record<string, string>);
-  for (const v of Object.values(data)) if (v.length >= MIN_SECRET_LENGTH) secrets.add(v);
+  const none = () => ({}) as Record<string, string>;
+  const data = await release.secret(authSecretRef(release).name).catch(none);
+  const internal = await release.secret(internalAuthSecretName(release.name)).catch(none);
+  const internalPasswords = Object.entries(internal).filter(([k]) => !k.endsWith('.sha256')).map(([, v]) => v);
+  for (const v of [...Object.values(data), ...internalPasswords]) if (v.length >= MIN_SECRET_LENGTH) secrets.add(v);
   return secrets;
 }
 

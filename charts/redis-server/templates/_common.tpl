@@ -116,6 +116,103 @@ passwords change; with existingSecret the chart cannot see a change (README: Pas
 checksum/auth: {{ printf "%s\n%s" .Values.global.auth.password .Values.global.auth.previousPassword | sha256sum | quote }}
 {{- end -}}
 {{- end -}}
+{{/*
+The ServiceAccount, Role and RoleBinding of a hook Job that creates Secrets (auth-init, tls-init, internal-auth): it
+reads and updates only the `secrets` named; create cannot be limited by name. They exist only while the hook runs.
+(dict "ctx" . "name" "<Job name>" "component" "tls-init" "secrets" (list "<Secret name>"))
+*/}}
+{{- define "rc.secretHookAccess" -}}
+{{- $hook := dict "helm.sh/hook" "pre-install,pre-upgrade" "helm.sh/hook-delete-policy" "before-hook-creation,hook-succeeded" "helm.sh/hook-weight" "-10" -}}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ .name }}
+  labels:
+    {{- include "rc.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
+  annotations:
+    {{- toYaml $hook | nindent 4 }}
+automountServiceAccountToken: false
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ .name }}
+  labels:
+    {{- include "rc.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
+  annotations:
+    {{- toYaml $hook | nindent 4 }}
+rules:
+  - apiGroups: [""]
+    resources: [secrets]
+    resourceNames: [{{ range $i, $s := .secrets }}{{ if $i }}, {{ end }}{{ $s | quote }}{{ end }}]
+    verbs: [get, patch]
+  - apiGroups: [""]
+    resources: [secrets]
+    verbs: [create]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ .name }}
+  labels:
+    {{- include "rc.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
+  annotations:
+    {{- toYaml $hook | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ .name }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ .name }}
+    namespace: {{ .ctx.Release.Namespace }}
+{{- end -}}
+
+{{/*
+ACL users (README: ACL users). With global.auth.acl.enabled every component logs in to the data nodes as its own user,
+with the password the internal-auth hook generated in Secret rc.internalAuthSecret; otherwise as `admin` with the
+release's password. NODE_USER names the user; /etc/redis-node-auth/password holds its password (lib.sh reads both).
+*/}}
+{{- define "rc.aclEnabled" -}}{{ if and .Values.global.auth.enabled .Values.global.auth.acl.enabled }}true{{ end }}{{- end -}}
+{{- define "rc.internalAuthSecret" -}}{{ printf "%s-internal-auth" (include "rc.serverName" .) }}{{- end -}}
+{{/* The charts' own users, each with the password a key of that name holds. */}}
+{{- define "rc.internalUsers" -}}operator replication sentinel exporter backup proxy{{- end -}}
+{{/* The user the application password opens. */}}
+{{- define "rc.appUser" -}}{{ ternary .Values.global.auth.acl.username "default" (eq (include "rc.aclEnabled" .) "true") }}{{- end -}}
+{{/* (dict "ctx" . "user" "exporter") */}}
+{{- define "rc.nodeAuthEnv" -}}
+{{- if eq (include "rc.aclEnabled" .ctx) "true" }}
+- name: NODE_USER
+  value: {{ .user | quote }}
+{{- end }}
+{{- end -}}
+{{/* The user's password at `password`; for the data pods ("user" "operator") also the replication and sentinel
+users' passwords, which their scripts log in with, and the SHA-256 of every internal user's password, from which
+start.sh writes the users (a hash opens nothing). (dict "ctx" . "user" "exporter") */}}
+{{- define "rc.nodeAuthVolume" -}}
+{{- if eq (include "rc.aclEnabled" .ctx) "true" }}
+- name: node-auth
+  secret:
+    secretName: {{ include "rc.internalAuthSecret" .ctx }}
+    defaultMode: 0440
+    items:
+      - { key: {{ .user }}, path: password }
+      {{- if eq .user "operator" }}
+      - { key: replication, path: replication }
+      - { key: sentinel, path: sentinel }
+      {{- range splitList " " (include "rc.internalUsers" .ctx) }}
+      - { key: {{ . }}.sha256, path: {{ . }}.sha256 }
+      {{- end }}
+      {{- end }}
+{{- end }}
+{{- end -}}
+{{- define "rc.nodeAuthMount" -}}
+{{- if eq (include "rc.aclEnabled" .) "true" }}
+- name: node-auth
+  mountPath: /etc/redis-node-auth
+  readOnly: true
+{{- end }}
+{{- end -}}
 {{- define "rc.authMount" -}}
 {{- if .Values.global.auth.enabled }}
 - name: auth
@@ -266,6 +363,12 @@ imagePullSecrets:
   value: {{ .Values.global.topology.masterSet | quote }}
 - name: AUTH_ENABLED
   value: {{ .Values.global.auth.enabled | quote }}
+{{- if eq (include "rc.aclEnabled" .) "true" }}
+- name: ACL_ENABLED
+  value: "true"
+- name: ACL_USERNAME
+  value: {{ .Values.global.auth.acl.username | quote }}
+{{- end }}
 {{- if .Values.global.tls.enabled }}
 - name: TLS_ENABLED
   value: "true"
@@ -282,6 +385,7 @@ imagePullSecrets:
 {{- $master := printf "%s.%s.svc.%s" (include "rc.masterService" .) $ns .Values.global.clusterDomain -}}
 {{- $port := int .Values.global.topology.redisPort -}}
 {{- $connection := include "rc.connectionSecret" . -}}
+{{- $user := ternary .Values.global.auth.acl.username "" (eq (include "rc.aclEnabled" .) "true") -}}
 Redis ({{ .Values.global.engine }}): {{ .Values.global.topology.dataNodes }} data node(s){{ if include "rc.sentinelEnabled" . }}, {{ .Values.global.topology.sentinels }} sentinels watching master set "{{ .Values.global.topology.masterSet }}"{{ end }}.
 
 Master endpoint (always the current master): {{ $master }}:{{ $port }}
@@ -295,6 +399,10 @@ Sentinels:                                 {{ include "rc.sentinelAddresses" . }
 
 Password:
   kubectl get secret -n {{ $ns }} {{ include "rc.authSecret" . }} -o jsonpath='{.data.{{ include "rc.authKey" . }}}' | base64 -d
+{{- end }}
+{{- with $user }}
+ACL users: the password opens the user "{{ . }}" on the data nodes (Secret {{ $connection }}, key username; `default` is
+off) and `default` on the sentinels. The charts' own components log in as their own users.
 {{- end }}
 
 REDIS_URL for applications (Secret {{ $connection }}, key redis-url):
@@ -315,13 +423,13 @@ authClients is yes: every client also presents a certificate signed by that CA (
 
 From your machine:
   kubectl port-forward -n {{ $ns }} svc/{{ include "rc.masterService" . }} {{ $port }}:{{ $port }}
-  redis-cli -p {{ $port }}{{ if .Values.global.tls.enabled }} --tls --cacert ca.crt{{ end }}{{ if .Values.global.auth.enabled }} --askpass{{ end }} PING
+  redis-cli -p {{ $port }}{{ if .Values.global.tls.enabled }} --tls --cacert ca.crt{{ end }}{{ with $user }} --user {{ . }}{{ end }}{{ if .Values.global.auth.enabled }} --askpass{{ end }} PING
 {{- if and .Values.global.tls.enabled (include "rc.sentinelEnabled" .) }}
 
 Sentinel-aware clients (TLS to the sentinels and to the master they name; ca is the CA above):
-  ioredis:   new Redis({ sentinels: [{ host: "{{ include "rc.sentinelName" . }}.{{ $ns }}", port: {{ .Values.global.topology.sentinelPort }} }], name: "{{ .Values.global.topology.masterSet }}", password, sentinelPassword: password, enableTLSForSentinelMode: true, tls: { ca }, sentinelTLS: { ca } })
-  go-redis:  redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "{{ .Values.global.topology.masterSet }}", SentinelAddrs: []string{"{{ include "rc.sentinelName" . }}.{{ $ns }}:{{ .Values.global.topology.sentinelPort }}"}, Password: password, SentinelPassword: password, TLSConfig: &tls.Config{RootCAs: pool}})
-  redis-py:  Sentinel([("{{ include "rc.sentinelName" . }}.{{ $ns }}", {{ .Values.global.topology.sentinelPort }})], sentinel_kwargs={"password": password, "ssl": True, "ssl_ca_certs": "ca.crt"}, ssl=True, ssl_ca_certs="ca.crt").master_for("{{ .Values.global.topology.masterSet }}", password=password)
+  ioredis:   new Redis({ sentinels: [{ host: "{{ include "rc.sentinelName" . }}.{{ $ns }}", port: {{ .Values.global.topology.sentinelPort }} }], name: "{{ .Values.global.topology.masterSet }}", {{ with $user }}username: "{{ . }}", {{ end }}password, sentinelPassword: password, enableTLSForSentinelMode: true, tls: { ca }, sentinelTLS: { ca } })
+  go-redis:  redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "{{ .Values.global.topology.masterSet }}", SentinelAddrs: []string{"{{ include "rc.sentinelName" . }}.{{ $ns }}:{{ .Values.global.topology.sentinelPort }}"}, {{ with $user }}Username: "{{ . }}", {{ end }}Password: password, SentinelPassword: password, TLSConfig: &tls.Config{RootCAs: pool}})
+  redis-py:  Sentinel([("{{ include "rc.sentinelName" . }}.{{ $ns }}", {{ .Values.global.topology.sentinelPort }})], sentinel_kwargs={"password": password, "ssl": True, "ssl_ca_certs": "ca.crt"}, ssl=True, ssl_ca_certs="ca.crt").master_for("{{ .Values.global.topology.masterSet }}", {{ with $user }}username="{{ . }}", {{ end }}password=password)
 {{- else if .Values.global.tls.enabled }}
 
 Clients (REDIS_URL is rediss://; ca is the CA above):
@@ -331,9 +439,9 @@ Clients (REDIS_URL is rediss://; ca is the CA above):
 {{- else if include "rc.sentinelEnabled" . }}
 
 Sentinel-aware clients:
-  ioredis:   new Redis({ sentinels: [{ host: "{{ include "rc.sentinelName" . }}.{{ $ns }}", port: {{ .Values.global.topology.sentinelPort }} }], name: "{{ .Values.global.topology.masterSet }}", password, sentinelPassword: password })
-  go-redis:  redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "{{ .Values.global.topology.masterSet }}", SentinelAddrs: []string{"{{ include "rc.sentinelName" . }}.{{ $ns }}:{{ .Values.global.topology.sentinelPort }}"}, Password: password, SentinelPassword: password})
-  redis-py:  Sentinel([("{{ include "rc.sentinelName" . }}.{{ $ns }}", {{ .Values.global.topology.sentinelPort }})], sentinel_kwargs={"password": password}).master_for("{{ .Values.global.topology.masterSet }}", password=password)
+  ioredis:   new Redis({ sentinels: [{ host: "{{ include "rc.sentinelName" . }}.{{ $ns }}", port: {{ .Values.global.topology.sentinelPort }} }], name: "{{ .Values.global.topology.masterSet }}", {{ with $user }}username: "{{ . }}", {{ end }}password, sentinelPassword: password })
+  go-redis:  redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "{{ .Values.global.topology.masterSet }}", SentinelAddrs: []string{"{{ include "rc.sentinelName" . }}.{{ $ns }}:{{ .Values.global.topology.sentinelPort }}"}, {{ with $user }}Username: "{{ . }}", {{ end }}Password: password, SentinelPassword: password})
+  redis-py:  Sentinel([("{{ include "rc.sentinelName" . }}.{{ $ns }}", {{ .Values.global.topology.sentinelPort }})], sentinel_kwargs={"password": password}).master_for("{{ .Values.global.topology.masterSet }}", {{ with $user }}username="{{ . }}", {{ end }}password=password)
 {{- else }}
 
 Clients:
@@ -489,26 +597,56 @@ version it knows is not checked.
 {{- end -}}
 
 {{/*
-Refuses turning TLS on or off on a running release: the servers serve TLS only or plaintext only, so every replica,
-sentinel and client would have to switch at the same moment, which a rolling update cannot do (a replica restarted
-with TLS cannot reach a master that still serves plaintext, and the other way round). Reads the live StatefulSet's
-container `container` with lookup (TLS_ENABLED in its environment), so `helm template` (GitOps) renders without the check.
-(dict "ctx" . "name" "<StatefulSet name>" "container" "redis")
+The value of environment variable `env` in container `container` of the live StatefulSet `name`, as YAML: found (false
+when there is no live StatefulSet: an install, `helm template`) and value. Read with lookup, so `helm template`
+(GitOps) renders without the checks that use it.
+(dict "ctx" . "name" "<StatefulSet name>" "container" "redis" "env" "TLS_ENABLED")
 */}}
-{{- define "rc.refuseTlsSwitch" -}}
+{{- define "rc.liveEnv" -}}
+{{- $found := false -}}
+{{- $value := "" -}}
 {{- $live := lookup "apps/v1" "StatefulSet" .ctx.Release.Namespace .name -}}
 {{- range dig "spec" "template" "spec" "containers" list $live -}}
 {{- if eq .name $.container -}}
-{{- $was := false -}}
+{{- $found = true -}}
 {{- range .env | default list -}}
-{{- if and (eq .name "TLS_ENABLED") (eq (.value | default "") "true") -}}{{- $was = true -}}{{- end -}}
-{{- end -}}
-{{- $next := $.ctx.Values.global.tls.enabled -}}
-{{- if ne $was $next -}}
-{{- fail (printf "global.tls.enabled: %t -> %t on the running release %s: its data nodes and sentinels serve either TLS or plaintext on one port, so every replica, sentinel and client would have to switch at the same moment, which a rolling update cannot do. To go on: take a backup (redis-charts backup now), helm uninstall the release (the data volumes and the password Secret stay), and helm install it again with the new setting: its pods start on the kept volumes. Clients reconnect with %s URLs (the connection Secret's redis-url)." $was $next $.ctx.Release.Name (ternary "rediss://" "redis://" $next)) -}}
+{{- if eq .name $.env -}}{{- $value = .value | default "" -}}{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- toYaml (dict "found" $found "value" $value) -}}
+{{- end -}}
+
+{{/*
+Refuses turning TLS on or off on a running release: the servers serve TLS only or plaintext only, so every replica,
+sentinel and client would have to switch at the same moment, which a rolling update cannot do (a replica restarted
+with TLS cannot reach a master that still serves plaintext, and the other way round).
+(dict "ctx" . "name" "<StatefulSet name>" "container" "redis")
+*/}}
+{{- define "rc.refuseTlsSwitch" -}}
+{{- $live := include "rc.liveEnv" (merge (dict "env" "TLS_ENABLED") .) | fromYaml -}}
+{{- $was := eq $live.value "true" -}}
+{{- $next := .ctx.Values.global.tls.enabled -}}
+{{- if and $live.found (ne $was $next) -}}
+{{- fail (printf "global.tls.enabled: %t -> %t on the running release %s: its data nodes and sentinels serve either TLS or plaintext on one port, so every replica, sentinel and client would have to switch at the same moment, which a rolling update cannot do. To go on: %s Clients reconnect with %s URLs (the connection Secret's redis-url)." $was $next .ctx.Release.Name (include "rc.reinstallSteps" .) (ternary "rediss://" "redis://" $next)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Refuses switching ACL users on or off on a running release: the users the members log in to each other as change,
+and a replica or sentinel restarted with the new ones could not log in to the members not yet restarted.
+(dict "ctx" . "name" "<data StatefulSet name>")
+*/}}
+{{- define "rc.refuseAclSwitch" -}}
+{{- $live := include "rc.liveEnv" (dict "ctx" .ctx "name" .name "container" "redis" "env" "ACL_ENABLED") | fromYaml -}}
+{{- $was := eq $live.value "true" -}}
+{{- $next := eq (include "rc.aclEnabled" .ctx) "true" -}}
+{{- if and $live.found (ne $was $next) -}}
+{{- fail (printf "global.auth.acl.enabled: %t -> %t on the running release %s: the users its members log in to each other as change, and a replica or sentinel restarted with the new ones cannot log in to the members not yet restarted. To go on: %s Clients log in as %s." $was $next .ctx.Release.Name (include "rc.reinstallSteps" .) (ternary (printf "%q (the connection Secret's username)" .ctx.Values.global.auth.acl.username) "default" $next)) -}}
+{{- end -}}
+{{- end -}}
+{{- define "rc.reinstallSteps" -}}
+take a backup (redis-charts backup now), helm uninstall the release (the data volumes and the password Secret stay), and helm install it again with the new setting: its pods start on the kept volumes.
 {{- end -}}
 
 {{/* The RDB format version an engine image's server writes and reads, from its tag (7.4.1, 7.0.15-debian12); empty

@@ -5,7 +5,7 @@ the URL is rediss://, and the hook of templates/tls-ca.yaml adds the CA (`ca.crt
 {{- $ctx := .ctx -}}
 {{- $host := printf "%s.%s.svc.%s" (include "rc.masterService" $ctx) $ctx.Release.Namespace $ctx.Values.global.clusterDomain -}}
 {{- /* urlquery writes a space as "+", which a URL's userinfo keeps as a plus: spell it %20 ("+" itself is already %2B). */}}
-{{- $auth := ternary (printf "default:%s@" (.password | urlquery | replace "+" "%20")) "" (ne .password "") }}
+{{- $auth := ternary (printf "%s:%s@" (include "rc.appUser" $ctx) (.password | urlquery | replace "+" "%20")) "" (ne .password "") }}
 apiVersion: v1
 kind: Secret
 metadata:
@@ -21,6 +21,9 @@ stringData:
   redis-url: {{ printf "%s://%s%s:%d" (ternary "rediss" "redis" $ctx.Values.global.tls.enabled) $auth $host (int $ctx.Values.global.topology.redisPort) | quote }}
   host: {{ $host | quote }}
   port: {{ $ctx.Values.global.topology.redisPort | quote }}
+  {{- if $ctx.Values.global.auth.enabled }}
+  username: {{ include "rc.appUser" $ctx | quote }}
+  {{- end }}
   {{- if include "rc.sentinelEnabled" $ctx }}
   sentinels: {{ include "rc.sentinelAddresses" $ctx | quote }}
   master-set: {{ $ctx.Values.global.topology.masterSet | quote }}

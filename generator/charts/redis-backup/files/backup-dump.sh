@@ -62,8 +62,8 @@ version="$(info_field "$server_info" valkey_version)"
 step="streaming an RDB from ${host}"
 mkdir -p "$WORK"
 rm -f "$WORK/dump.rdb"
-if [ -n "$PASSWORD" ]; then
-  REDISCLI_AUTH="$PASSWORD" redis_cli - --no-auth-warning --user admin -h "$host" -p "$REDIS_PORT" --rdb "$WORK/dump.rdb" >&2
+if [ -n "$NODE_PASSWORD" ]; then
+  REDISCLI_AUTH="$NODE_PASSWORD" redis_cli - --no-auth-warning --user "$NODE_USER" -h "$host" -p "$REDIS_PORT" --rdb "$WORK/dump.rdb" >&2
 else
   redis_cli - -h "$host" -p "$REDIS_PORT" --rdb "$WORK/dump.rdb" >&2
 fi

@@ -7,4 +7,9 @@
   value: {{ include "rc.bin" (dict "ctx" . "name" "server") | quote }}
 - name: DISABLED_COMMANDS
   value: {{ join " " .Values.config.disabledCommands | quote }}
+{{- if eq (include "rc.aclEnabled" .) "true" }}
+- name: ACL_RULES
+  value: {{ .Values.global.auth.acl.rules | quote }}
+{{- end }}
+{{- include "rc.nodeAuthEnv" (dict "ctx" . "user" "operator") }}
 {{- end -}}

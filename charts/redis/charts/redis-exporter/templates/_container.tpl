@@ -13,6 +13,16 @@ args:
 env:
   - name: REDIS_ADDR
     value: ""
+  {{- if eq (include "rc.aclEnabled" .ctx) "true" }}
+  # ACL users (README: ACL users): its own read-only user.
+  - name: REDIS_USER
+    value: exporter
+  - name: REDIS_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: {{ include "rc.internalAuthSecret" .ctx }}
+        key: exporter
+  {{- else }}
   {{- with .user }}
   - name: REDIS_USER
     value: {{ . | quote }}
@@ -23,6 +33,7 @@ env:
       secretKeyRef:
         name: {{ include "rc.authSecret" .ctx }}
         key: {{ include "rc.authKey" .ctx }}
+  {{- end }}
   {{- end }}
   {{- if $v.global.tls.enabled }}
   # The release's members serve TLS only (rediss:// targets): verify them with the release's CA.

@@ -11,6 +11,23 @@ if [ "${AUTH_ENABLED:-false}" = "true" ] && [ -f /etc/redis-auth/password ]; the
   PASSWORD="$(cat /etc/redis-auth/password)"
   [ ! -f /etc/redis-auth/previous-password ] || PREVIOUS_PASSWORD="$(cat /etc/redis-auth/previous-password)"
 fi
+# Who the scripts log in to the data nodes as (README: ACL users): with ACL users on, the component's own user
+# (NODE_USER) with its password from /etc/redis-node-auth; otherwise `admin` with the release's password.
+NODE_USER="${NODE_USER:-admin}"
+NODE_PASSWORD="$PASSWORD"
+[ ! -f /etc/redis-node-auth/password ] || NODE_PASSWORD="$(cat /etc/redis-node-auth/password)"
+# How the sentinels log in to the data nodes: as `sentinel` with ACL users on (its password is the sentinel pods'
+# NODE_PASSWORD, and the data pods have it for promote_by_hand), otherwise as `admin`.
+# shellcheck disable=SC2034 # read by the scripts that source this file
+SENTINEL_AUTH_USER="admin"
+# shellcheck disable=SC2034 # SENTINEL_AUTH_PASS too
+SENTINEL_AUTH_PASS="$PASSWORD"
+# shellcheck disable=SC2034 # both
+if [ "${ACL_ENABLED:-false}" = "true" ]; then
+  SENTINEL_AUTH_USER="sentinel"
+  SENTINEL_AUTH_PASS="$NODE_PASSWORD"
+  [ ! -f /etc/redis-node-auth/sentinel ] || SENTINEL_AUTH_PASS="$(cat /etc/redis-node-auth/sentinel)"
+fi
 # The release's members: from the topology ConfigMap where it is mounted (data pods and sentinels: a scale changes the
 # file, which the kubelet refreshes within about a minute, and restarts no pod); from the environment in Jobs.
 [ ! -f /etc/redis-topology/data-pods ] || DATA_PODS="$(cat /etc/redis-topology/data-pods)"
@@ -80,11 +97,11 @@ server_log() {
   if [ -n "$_server_pid" ] && [ -w "/proc/${_server_pid}/fd/2" ]; then log "$@" 2>>"/proc/${_server_pid}/fd/2"; else log "$@"; fi
 }
 
-# Data nodes: internal tools authenticate as the "admin" ACL user, which keeps every command.
+# Data nodes, as NODE_USER.
 node_cli() {
   host=$1; shift
-  if [ -n "$PASSWORD" ]; then
-    REDISCLI_AUTH="$PASSWORD" redis_cli 3 --no-auth-warning --user admin -h "$host" -p "$REDIS_PORT" "$@"
+  if [ -n "$NODE_PASSWORD" ]; then
+    REDISCLI_AUTH="$NODE_PASSWORD" redis_cli 3 --no-auth-warning --user "$NODE_USER" -h "$host" -p "$REDIS_PORT" "$@"
   else
     redis_cli 3 -h "$host" -p "$REDIS_PORT" "$@"
   fi

@@ -66,8 +66,8 @@ myid="$(printf '%s' "${POD_NAMESPACE}/${POD_NAME}" | sha1sum | cut -c1-40)"
     printf 'requirepass %s\n' "$pass"
     # While a rotation lasts, the previous password opens this sentinel too.
     [ -z "$PREVIOUS_PASSWORD" ] || printf 'user default on %s %s ~* &* +@all\n' "$(conf_quote ">${PASSWORD}")" "$(conf_quote ">${PREVIOUS_PASSWORD}")"
-    echo "sentinel auth-user ${MASTER_SET} admin"
-    printf 'sentinel auth-pass %s %s\n' "$MASTER_SET" "$pass"
+    echo "sentinel auth-user ${MASTER_SET} ${SENTINEL_AUTH_USER}"
+    printf 'sentinel auth-pass %s %s\n' "$MASTER_SET" "$(conf_quote "$SENTINEL_AUTH_PASS")"
     printf 'sentinel sentinel-pass %s\n' "$pass"
   fi
   [ ! -f /etc/sentinel/extra.conf ] || cat /etc/sentinel/extra.conf

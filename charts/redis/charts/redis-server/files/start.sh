@@ -13,7 +13,9 @@ write_config() {
   echo "replica-announce-port ${REDIS_PORT}"
   disabled=""
   for c in $DISABLED_COMMANDS; do disabled="$disabled -$(echo "$c" | tr 'A-Z' 'a-z')"; done
-  if [ -n "$PASSWORD" ]; then
+  if [ "${ACL_ENABLED:-false}" = "true" ]; then
+    acl_users "$disabled"
+  elif [ -n "$PASSWORD" ]; then
     # printf, not echo: sh's echo would turn a backslash in the password into an escape.
     pass="$(conf_quote ">${PASSWORD}")"
     [ -z "$PREVIOUS_PASSWORD" ] || pass="${pass} $(conf_quote ">${PREVIOUS_PASSWORD}")"
@@ -25,6 +27,33 @@ write_config() {
     echo "user default on nopass ~* &* +@all${disabled}"
     echo "user admin on nopass ~* &* +@all"
   fi
+}
+
+# ACL users (README: ACL users): `default` off; the application user with the password (and while a rotation lasts
+# the previous one) and its rules; each of the charts' own users with the hash of its password and only the commands
+# it needs. Replicas log in to their master as `replication`.
+acl_users() { # acl_users DISABLED_RULES
+  echo "user default off resetpass nocommands resetkeys resetchannels"
+  pass="$(conf_quote ">${PASSWORD}")"
+  [ -z "$PREVIOUS_PASSWORD" ] || pass="${pass} $(conf_quote ">${PREVIOUS_PASSWORD}")"
+  printf 'user %s on %s %s%s\n' "$ACL_USERNAME" "$pass" "$ACL_RULES" "$1"
+  for user in operator replication sentinel exporter backup proxy; do
+    case $user in
+      operator) rules="~* &* +@all" ;;
+      replication) rules="+psync +replconf +ping" ;;
+      # Sentinel's own list (Sentinel docs: ACL), with REPLICAOF beside SLAVEOF.
+      sentinel) rules="&__sentinel__:hello +multi +exec +slaveof +replicaof +ping +subscribe +config|rewrite +role +publish +info +client|setname +client|kill +script|kill" ;;
+      # Read-only: what redis_exporter reads (INFO, CONFIG GET, SLOWLOG, LATENCY, CLIENT LIST), no key access.
+      exporter) rules="+ping +info +config|get +slowlog|get +slowlog|len +latency|latest +latency|histogram +client|list +client|info +client|setname +cluster|info +select +dbsize +memory|stats +quit" ;;
+      # INFO to choose the node, then redis-cli --rdb (REPLCONF rdb-only, SYNC).
+      backup) rules="+ping +info +role +replconf +sync +psync" ;;
+      # The master proxy's health check: PING, INFO replication, QUIT.
+      proxy) rules="+ping +info +quit" ;;
+    esac
+    printf 'user %s on #%s %s\n' "$user" "$(cat "/etc/redis-node-auth/${user}.sha256")" "$rules"
+  done
+  echo "masteruser replication"
+  printf 'masterauth %s\n' "$(conf_quote "$(cat /etc/redis-node-auth/replication)")"
 }
 
 # Prints the host to replicate from, or nothing to run as master.
@@ -100,7 +129,7 @@ promote_by_hand() {
       parallel-syncs "$(sentinel_field "$fields" parallel-syncs)" >&2
     if [ -n "$PASSWORD" ]; then
       # On stdin, not in arguments: a process's arguments are readable by every process on the node.
-      printf 'SENTINEL SET %s auth-user admin auth-pass %s\n' "$MASTER_SET" "$(conf_quote "$PASSWORD")" | sentinel_cli "$s" >&2
+      printf 'SENTINEL SET %s auth-user %s auth-pass %s\n' "$MASTER_SET" "$SENTINEL_AUTH_USER" "$(conf_quote "$SENTINEL_AUTH_PASS")" | sentinel_cli "$s" >&2
     fi
   done
   echo "$successor"

@@ -32,12 +32,14 @@ answers() { # answers PORT USER HOST PASS
   esac
 }
 
-# The password a member accepts among those the release has or will have. Exit 2: no such pod, or no answer within
-# 15 s (a pod that is down, or a NetworkPolicy that does not admit this new pod yet); 1: it refuses them all.
-accepted() { # accepted PORT USER HOST
+# The first of PASSWORDS a member accepts. Exit 2: no such pod, or no answer within 15 s (a pod that is down, or a
+# NetworkPolicy that does not admit this new pod yet); 1: it refuses them all.
+accepted() { # accepted PORT USER HOST PASSWORDS...
+  port=$1 user=$2 host=$3
+  shift 3
   tries=0
   while :; do
-    answers "$1" "$2" "$3" "$NEXT"
+    answers "$port" "$user" "$host" "$1"
     rc=$?
     [ "$rc" -ne 3 ] || return 2
     [ "$rc" -eq 2 ] || break
@@ -45,9 +47,10 @@ accepted() { # accepted PORT USER HOST
     [ "$tries" -lt 15 ] || return 2
     sleep 1
   done
-  [ "$rc" -ne 0 ] || { printf '%s\n' "$NEXT"; return 0; }
-  for p in "$NEXT_PREVIOUS" "$PASSWORD" "$PREVIOUS_PASSWORD"; do
-    if [ -n "$p" ] && answers "$1" "$2" "$3" "$p"; then printf '%s\n' "$p"; return 0; fi
+  [ "$rc" -ne 0 ] || { printf '%s\n' "$1"; return 0; }
+  shift
+  for p in "$@"; do
+    if [ -n "$p" ] && answers "$port" "$user" "$host" "$p"; then printf '%s\n' "$p"; return 0; fi
   done
   return 1
 }
@@ -65,19 +68,30 @@ failed=""
 answered_data=""
 answered_sentinels=""
 # 1. Every member accepts the next passwords (and keeps the one its links use now, when that is the previous one).
+# With ACL users on (README: ACL users) the hook logs in to the data nodes as `operator`, whose password does not
+# change, and sets the application user's; otherwise as `admin`, which shares the password with `default`.
+if [ "${ACL_ENABLED:-false}" = "true" ]; then
+  login_user=$NODE_USER users=$ACL_USERNAME
+else
+  login_user=admin users="default admin"
+fi
 for host in $DATA_PODS; do
-  pass="$(accepted "$REDIS_PORT" admin "$host")"
+  if [ "${ACL_ENABLED:-false}" = "true" ]; then
+    pass="$(accepted "$REDIS_PORT" "$login_user" "$host" "$NODE_PASSWORD")"
+  else
+    pass="$(accepted "$REDIS_PORT" "$login_user" "$host" "$NEXT" "$NEXT_PREVIOUS" "$PASSWORD" "$PREVIOUS_PASSWORD")"
+  fi
   case $? in
     2) log "${host%%.*} does not answer: it takes the passwords from the Secret when it starts"; continue ;;
     1) failed="$failed ${host%%.*}"; continue ;;
   esac
   answered_data="$answered_data $host"
-  for user in default admin; do
-    [ "$(set_passwords "$REDIS_PORT" admin "$host" "$pass" "$user")" = "OK" ] || failed="$failed ${host%%.*}(${user})"
+  for user in $users; do
+    [ "$(set_passwords "$REDIS_PORT" "$login_user" "$host" "$pass" "$user")" = "OK" ] || failed="$failed ${host%%.*}(${user})"
   done
 done
 for host in $SENTINELS; do
-  pass="$(accepted "$SENTINEL_PORT" "" "$host")"
+  pass="$(accepted "$SENTINEL_PORT" "" "$host" "$NEXT" "$NEXT_PREVIOUS" "$PASSWORD" "$PREVIOUS_PASSWORD")"
   case $? in
     2) log "${host%%.*} does not answer: it takes the passwords from the Secret when it starts"; continue ;;
     1) failed="$failed ${host%%.*}"; continue ;;
@@ -92,15 +106,24 @@ if [ -n "$failed" ]; then
 fi
 
 # 2. The links authenticate with the password: replicas to their master, sentinels to the data nodes and to each other.
-for host in $answered_data; do
-  reply="$(printf 'CONFIG SET masterauth %s\n' "$(conf_quote "$NEXT")" | cli_as "$REDIS_PORT" admin "$host" "$NEXT")"
-  [ "$reply" = "OK" ] || failed="$failed ${host%%.*}"
-done
-for host in $answered_sentinels; do
-  reply="$(printf 'SENTINEL SET %s auth-pass %s\nSENTINEL CONFIG SET sentinel-pass %s\n' "$MASTER_SET" "$(conf_quote "$NEXT")" "$(conf_quote "$NEXT")" \
-    | cli_as "$SENTINEL_PORT" "" "$host" "$NEXT" | tr -d '\r' | tr '\n' ' ')"
-  [ "$reply" = "OK OK " ] || failed="$failed ${host%%.*}"
-done
+# With ACL users on, replicas and sentinels log in to the data nodes as their own users: only the sentinels' links to
+# each other use the password.
+if [ "${ACL_ENABLED:-false}" = "true" ]; then
+  for host in $answered_sentinels; do
+    reply="$(printf 'SENTINEL CONFIG SET sentinel-pass %s\n' "$(conf_quote "$NEXT")" | cli_as "$SENTINEL_PORT" "" "$host" "$NEXT" | tr -d '\r')"
+    [ "$reply" = "OK" ] || failed="$failed ${host%%.*}"
+  done
+else
+  for host in $answered_data; do
+    reply="$(printf 'CONFIG SET masterauth %s\n' "$(conf_quote "$NEXT")" | cli_as "$REDIS_PORT" admin "$host" "$NEXT")"
+    [ "$reply" = "OK" ] || failed="$failed ${host%%.*}"
+  done
+  for host in $answered_sentinels; do
+    reply="$(printf 'SENTINEL SET %s auth-pass %s\nSENTINEL CONFIG SET sentinel-pass %s\n' "$MASTER_SET" "$(conf_quote "$NEXT")" "$(conf_quote "$NEXT")" \
+      | cli_as "$SENTINEL_PORT" "" "$host" "$NEXT" | tr -d '\r' | tr '\n' ' ')"
+    [ "$reply" = "OK OK " ] || failed="$failed ${host%%.*}"
+  done
+fi
 if [ -n "$failed" ]; then
   log "these members did not take the new password for their links:${failed}"
   exit 1

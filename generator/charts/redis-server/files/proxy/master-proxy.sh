@@ -1,6 +1,6 @@
 #!/bin/sh
-# Start HAProxy in front of the master (arguments are HAProxy's). The health check logs in as admin with
-# the password from the Secret, sent as hex (tcp-check send-binary) in RESP framing: whatever the password
+# Start HAProxy in front of the master (arguments are HAProxy's). The health check logs in as REDIS_USER (admin
+# unless ACL users are on) with the password from the Secret, sent as hex (tcp-check send-binary) in RESP framing: whatever the password
 # holds, HAProxy's config parser never reads it and Redis's inline-command parser never splits it.
 set -eu
 
@@ -23,7 +23,7 @@ resp_hex() {
 }
 
 if [ -n "${REDIS_PASSWORD:-}" ]; then
-  REDIS_AUTH_HEX="$(resp_hex AUTH admin "$REDIS_PASSWORD")"
+  REDIS_AUTH_HEX="$(resp_hex AUTH "${REDIS_USER:-admin}" "$REDIS_PASSWORD")"
   export REDIS_AUTH_HEX
   unset REDIS_PASSWORD
 fi
