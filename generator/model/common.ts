@@ -17,6 +17,10 @@ export const SECRET_KEY = '^[-._a-zA-Z0-9]+$';
 /** An ACL user name the charts' own user names cannot clash with (checked by validate). */
 export const ACL_USERNAME = '^[a-z][a-z0-9_-]{0,62}$';
 /** ACL rules: space-separated words of printable ASCII; none starts with `>`, `<`, `#` or `!` (passwords come from Secrets). */
+/** A further application user (global.auth.acl.users). */
+export interface AclUser { name: string; rules: string; existingSecret?: string }
+/** A further application user's name: it also names that user's Secrets, so a DNS label's letters, digits and `-`. */
+export const ACL_EXTRA_USER = '^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$';
 export const ACL_RULES = '^([~&%+(a-z-][!-~]*( [~&%+(a-z-][!-~]*)*)?$';
 /** A label or annotation key: an optional DNS prefix and `/`, then a name of at most 63 characters. */
 export const LABEL_KEY = `^(${DNS_NAME}/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`;
@@ -66,6 +70,19 @@ export const globalModel = group('Settings every component shares; in the umbrel
       enabled: bool(false, 'The password opens the user `username` only (`default` is switched off), and every component logs in as its own user with only the commands it needs and its own password, generated in the cluster once (Secret `<release>-redis-internal-auth`): `replication` (replicas), `sentinel`, `exporter` (read-only), `backup`, `proxy` (the master proxy\'s health check) and `operator` (the data pods\' own start, probe and stop scripts and the password-rotation hook). Switching it on or off on a running release is refused.'),
       username: str('app', 'The application user the password (and the connection Secret) opens.', { constraints: { pattern: ACL_USERNAME } }),
       rules: str('~* &* +@all', 'ACL rules of the application user (Redis ACL syntax: key patterns `~`, channels `&`, commands and categories `+`/`-`), e.g. `~cache:* &* +@read +@write -@dangerous`. `server.config.disabledCommands` are taken away after them.', { constraints: { pattern: ACL_RULES } }),
+      users: free<AclUser[]>([], 'Further application users, each `{name, rules, existingSecret}` (README: ACL users): `rules` in Redis ACL syntax as for `rules` above; the password from `existingSecret` (keys `password`, and while a rotation lasts `previous-password`: both open the user, and a change of the Secret reaches the servers within about a minute, no restart), or, when it is empty, generated in the cluster once into `<release>-redis-user-<name>`. Each user gets a connection Secret `<release>-redis-connection-<name>` (its `redis-url`, `username`, `host`, `port`, and with Sentinel `sentinels`, `master-set`).', {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'rules'],
+          properties: {
+            name: { type: 'string', pattern: ACL_EXTRA_USER, description: 'User name.' },
+            rules: { type: 'string', pattern: ACL_RULES, description: 'ACL rules.' },
+            existingSecret: { type: 'string', pattern: OBJECT_NAME, description: 'Secret with `password` (and optionally `previous-password`); empty: generated.' },
+          },
+        },
+      }),
     }),
     connectionSecretName: str('', 'Name of the connection Secret apps mount (keys `redis-url`, `host`, `port`, and with Sentinel `sentinels`, `master-set`); empty uses `<release>-redis-connection`. Set `redis-credentials` to keep apps written for that name.', { constraints: { pattern: OBJECT_NAME } }),
   }),

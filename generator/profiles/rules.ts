@@ -149,18 +149,32 @@ const STATE_RULES = ['on', 'off', 'nopass', 'resetpass', 'reset'];
 
 const aclUser: Rule = (v, yaml) => {
   const { enabled, acl } = v.global.auth;
-  if (!acl.enabled) return [];
+  if (!acl.enabled) {
+    return acl.users.length ? [yaml.warningAt(['global', 'auth', 'acl', 'users'], 'set, but ACL users are off (global.auth.acl.enabled is false), so no such user exists', 'Set global.auth.acl.enabled: true, or remove the users.')] : [];
+  }
   if (!enabled) return [yaml.at(['global', 'auth', 'acl', 'enabled'], 'ACL users are on but authentication is off', 'Set global.auth.enabled: true, or global.auth.acl.enabled: false.')];
   const found: Diagnostic[] = [];
   if ((INTERNAL_ACL_USERS as readonly string[]).includes(acl.username)) {
     found.push(yaml.at(['global', 'auth', 'acl', 'username'], `"${acl.username}" is a user the charts' own components log in as (${INTERNAL_ACL_USERS.join(', ')})`,
       'Choose another name for the application user, e.g. app.'));
   }
-  const state = acl.rules.split(' ').filter((w) => STATE_RULES.includes(w.toLowerCase()));
-  if (state.length) {
-    found.push(yaml.at(['global', 'auth', 'acl', 'rules'], `rules hold ${state.map((w) => `"${w}"`).join(', ')}, which set the user's state or passwords; the charts switch the user on with the passwords from the Secret`,
-      `Remove ${state.join(', ')} from global.auth.acl.rules and keep only key, channel and command rules.`));
-  }
+  const stateRules = (rules: string, at: (string | number)[]) => {
+    const state = rules.split(' ').filter((w) => STATE_RULES.includes(w.toLowerCase()));
+    if (state.length) {
+      found.push(yaml.at(at, `rules hold ${state.map((w) => `"${w}"`).join(', ')}, which set the user's state or passwords; the charts switch the user on with the passwords from the Secret`,
+        `Remove ${state.join(', ')} from ${at.join('.')} and keep only key, channel and command rules.`));
+    }
+  };
+  stateRules(acl.rules, ['global', 'auth', 'acl', 'rules']);
+  const seen = new Set<string>([acl.username]);
+  acl.users.forEach((user, i) => {
+    const at = ['global', 'auth', 'acl', 'users', i];
+    if ((INTERNAL_ACL_USERS as readonly string[]).includes(user.name) || seen.has(user.name)) {
+      found.push(yaml.at([...at, 'name'], `"${user.name}" is ${seen.has(user.name) ? 'already a user of this release' : 'a user the charts\' own components log in as'}`, 'Give each user a name of its own, other than ' + INTERNAL_ACL_USERS.join(', ') + '.'));
+    }
+    seen.add(user.name);
+    stateRules(user.rules, [...at, 'rules']);
+  });
   return found;
 };
 

@@ -61,6 +61,24 @@ describe('ACL users as rendered (ha-production)', () => {
         expect(env).to.include({ ACL_ENABLED: 'true', ACL_USERNAME: 'billing', ACL_RULES: '~billing:* +@read +@write', NODE_USER: 'operator' });
       });
 
+      it('further users: the data pods mount each one\'s password Secret (generated or theirs) and get their rules; a hook writes each one\'s connection Secret, and the TLS hook its CA', async () => {
+        const objects = await render(major, ['global.auth.acl.users[0].name=reporting', 'global.auth.acl.users[0].rules=~report:* +@read',
+          'global.auth.acl.users[1].name=billing', 'global.auth.acl.users[1].rules=~bill:* +@all', 'global.auth.acl.users[1].existingSecret=billing-pw']) as any[];
+        const sts = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'cache-redis');
+        const sources = sts.spec.template.spec.volumes.find((v: any) => v.name === 'acl-users').projected.sources;
+        expect(sources.map((x: any) => `${x.secret.name}/${x.secret.items[0].key}${x.secret.optional ? '?' : ''}`)).to.deep.equal([
+          'cache-redis-user-reporting/password', 'cache-redis-user-reporting/previous-password?', 'billing-pw/password', 'billing-pw/previous-password?']);
+        const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'cache-redis-config');
+        expect(config.data['acl-users']).to.equal('reporting ~report:* +@read\nbilling ~bill:* +@all\n');
+        const hookRole = objects.find((o) => o.kind === 'Role' && o.metadata.name === 'cache-redis-acl-users');
+        expect(hookRole.rules[0].resourceNames).to.deep.equal(['cache-redis-user-reporting', 'cache-redis-connection-reporting', 'cache-redis-connection-billing']);
+        const manifests = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'cache-redis-acl-users');
+        expect(manifests.data.reporting).to.include('name: cache-redis-user-reporting').and.include('rediss://reporting:__PASSWORD_URL__@');
+        expect(manifests.data.billing).to.not.include('password: "__PASSWORD__"');
+        const caJob = objects.find((o) => o.kind === 'Job' && o.metadata.name === 'cache-redis-tls-ca');
+        expect(caJob.spec.template.spec.initContainers[0].env).to.deep.include({ name: 'CONNECTION_SECRETS', value: 'cache-redis-connection cache-redis-connection-reporting cache-redis-connection-billing' });
+      });
+
       it('off: no internal users, the password opens default (and admin for the components), as before', async () => {
         const objects = await render(major, ['global.auth.acl.enabled=false', 'global.auth.password=pw']);
         expect(internalKeysByWorkload(objects)).to.deep.equal({});

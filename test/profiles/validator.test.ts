@@ -93,6 +93,7 @@ const INVALID_PROFILES: InvalidProfile[] = [
   { title: 'ACL rules that set a password state', yaml: y('global:', '  auth:', '    acl:', '      enabled: true', '      rules: "~* +@all nopass"'), key: 'global.auth.acl.rules', line: 5, says: 'Remove nopass from global.auth.acl.rules' },
   { title: 'ACL rules with a password', yaml: y('global:', '  auth:', '    acl:', '      rules: "~* >secret"'), key: 'global.auth.acl.rules', line: 4, says: 'passwords (`>`, `<`, `#`) come from the Secret' },
   { title: 'an ACL user name with a space', yaml: y('global:', '  auth:', '    acl:', '      username: "my app"'), key: 'global.auth.acl.username', line: 4, says: 'Use an ACL user name' },
+  { title: 'a further ACL user named like the application user', yaml: y('global:', '  auth:', '    acl:', '      enabled: true', '      users:', '        - name: app', '          rules: "+@read"'), key: 'global.auth.acl.users.0.name', line: 6, says: 'Give each user a name of its own' },
   { title: 'ACL users without authentication', yaml: y('global:', '  auth:', '    enabled: false', '    acl:', '      enabled: true'), key: 'global.auth.acl.enabled', line: 5, says: 'Set global.auth.enabled: true' },
   { title: 'minReplicasToWrite on a standalone server', yaml: y('server:', '  config:', '    minReplicasToWrite: 1'), key: 'server.config.minReplicasToWrite', line: 3, says: 'would refuse every write' },
   // Found by fuzzing (validate-fuzz.test.ts): what Helm reads otherwise than the yaml library, or refuses.

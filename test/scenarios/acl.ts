@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type { Release } from '../../cluster/driver.ts';
-import { internalAuthSecretName } from '../../generator/charts/names.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { internalAuthSecretName, serverName } from '../../generator/charts/names.ts';
 import { appUser, dataPods, password, REDIS_PORT, tlsOptions, waitForSingleMaster } from '../support/ha.ts';
 import { HA_ONLY, SETTLED } from './ha.ts';
 import type { Scenario } from './scenario.ts';
+import { report } from './report.ts';
 
 /** What a data pod answers when `user` logs in with `pw` and runs `command`: the reply, or the error's text. */
 async function answerAs(release: Release, pod: string, user: string, pw: string, command: string[]): Promise<string> {
@@ -67,6 +69,70 @@ export const scenarios: Scenario[] = [
           expect(await answerAs(release, master, user, own, command), `${user}: ${command.join(' ')}`).to.match(/NOPERM/);
         }
       }
+    },
+  },
+];
+
+const BILLING_SECRET = 'billing-redis';
+const BILLING = { first: 'billing "one" #1', second: 'billing two $2' };
+/** dev with ACL users and two further users: one with a generated password, one with its own Secret (two passwords). */
+const WITH_USERS = {
+  global: {
+    auth: {
+      acl: {
+        enabled: true,
+        users: [
+          { name: 'reporting', rules: '~report:* +@read' },
+          { name: 'billing', rules: '~bill:* +@all -@dangerous', existingSecret: BILLING_SECRET },
+        ],
+      },
+    },
+  },
+};
+
+/** Polls `check` every 2 s until it holds, for at most `ms` (the kubelet refreshes a mounted Secret within about a minute). */
+async function eventually(what: string, ms: number, check: () => Promise<boolean>): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    if (await check()) return Date.now() - start;
+    await sleep(2_000);
+  }
+  throw new Error(`${what}: not within ${ms / 1000} s`);
+}
+
+/** Further application users, on a standalone release (dev with ACL users on). */
+export const userScenarios: Scenario[] = [
+  {
+    name: 'further ACL users: each logs in with its own password (generated, or from its Secret with two while a rotation lasts) and has only its rules; each has a connection Secret; a changed Secret reaches the server without a restart',
+    profile: 'dev',
+    values: WITH_USERS,
+    secrets: () => [{ name: BILLING_SECRET, data: { password: BILLING.second, 'previous-password': BILLING.first } }],
+    timeoutMs: 300_000,
+    async run(release) {
+      const [pod] = (await dataPods(release)).map((p) => p.name);
+      const reporting = await release.secret(`${serverName(release.name)}-user-reporting`);
+      expect(reporting['password'], 'a generated password').to.match(/^[A-Za-z0-9]{32}$/);
+      for (const [user, pw] of [['reporting', reporting['password']!], ['billing', BILLING.first], ['billing', BILLING.second]] as const) {
+        const url = new URL((await release.secret(`${serverName(release.name)}-connection-${user}`))['redis-url']!);
+        expect(url.username, `${user}'s connection Secret`).to.equal(user);
+        if (user === 'reporting' || pw === BILLING.second) expect(decodeURIComponent(url.password), `${user}'s connection Secret`).to.equal(pw);
+        expect(await answerAs(release, pod!, user, pw, ['PING']), `${user} logs in with ${pw === BILLING.first ? 'the previous' : 'its'} password`).to.equal('PONG');
+      }
+      const reportingPw = reporting['password']!;
+      expect(await answerAs(release, pod!, 'billing', BILLING.second, ['SET', 'bill:1', '10'])).to.equal('OK');
+      expect(await answerAs(release, pod!, 'billing', BILLING.second, ['SET', 'report:1', 'x']), 'billing outside its keys').to.match(/NOPERM/);
+      expect(await answerAs(release, pod!, 'billing', BILLING.second, ['FLUSHALL']), 'billing: -@dangerous').to.match(/NOPERM/);
+      expect(await answerAs(release, pod!, 'reporting', reportingPw, ['GET', 'report:1']), 'reporting reads its keys').to.not.match(/NOPERM/);
+      expect(await answerAs(release, pod!, 'reporting', reportingPw, ['SET', 'report:1', 'x']), 'reporting: read-only').to.match(/NOPERM/);
+      expect(await answerAs(release, pod!, 'reporting', reportingPw, ['GET', 'bill:1']), 'reporting outside its keys').to.match(/NOPERM/);
+
+      // The rotation's end: the Secret keeps only the new password; the old one stops opening the user, no restart.
+      const restarts = (await dataPods(release)).map((p) => p.restarts);
+      await release.applySecret({ name: BILLING_SECRET, data: { password: BILLING.second } });
+      const ms = await eventually('the previous billing password refused', 150_000, async () => /WRONGPASS/.test(await answerAs(release, pod!, 'billing', BILLING.first, ['PING'])));
+      expect(await answerAs(release, pod!, 'billing', BILLING.second, ['PING'])).to.equal('PONG');
+      expect((await dataPods(release)).map((p) => p.restarts), 'no restart').to.deep.equal(restarts);
+      report('further ACL users', { 'the previous password refused after the Secret changed (s)': (ms / 1000).toFixed(1) });
     },
   },
 ];

@@ -8,7 +8,7 @@ import { scenarios as appClients } from './app-clients.ts';
 import { scenarios as networkPolicy } from './network-policy.ts';
 import { scenarios as day2 } from './day2.ts';
 import { renewalScenarios as tlsRenewal, sharedScenarios as tls } from './tls.ts';
-import { scenarios as acl } from './acl.ts';
+import { scenarios as acl, userScenarios as aclUsers } from './acl.ts';
 
 /**
  * Every scenario module, run unchanged on each cluster driver. A new module exports `scenarios` and is
@@ -17,4 +17,4 @@ import { scenarios as acl } from './acl.ts';
  *   export const scenarioModules = { ..., upgrades };
  */
 // ha, tls, acl, appClients and networkPolicy next to each other: their scenarios share one ha-production release.
-export const scenarioModules: Record<string, Scenario[]> = { basics, backup, observability, passwords, ha, tls, acl, appClients, networkPolicy, tlsRenewal, day2 };
+export const scenarioModules: Record<string, Scenario[]> = { basics, backup, observability, passwords, ha, tls, acl, appClients, networkPolicy, tlsRenewal, aclUsers, day2 };

@@ -213,6 +213,37 @@ start.sh writes the users (a hash opens nothing). (dict "ctx" . "user" "exporter
   readOnly: true
 {{- end }}
 {{- end -}}
+{{/* Further application users (global.auth.acl.users), only with ACL users on. */}}
+{{- define "rc.aclExtraUsers" -}}{{ if eq (include "rc.aclEnabled" .) "true" }}{{ toJson .Values.global.auth.acl.users }}{{ else }}[]{{ end }}{{- end -}}
+{{/* A further user's password Secret: its existingSecret, or the one the acl-users hook generates. (dict "ctx" . "user" <user>) */}}
+{{- define "rc.aclUserSecret" -}}{{ .user.existingSecret | default (printf "%s-user-%s" (include "rc.serverName" .ctx) .user.name) }}{{- end -}}
+{{- define "rc.aclUserConnectionSecret" -}}{{ printf "%s-connection-%s" (include "rc.serverName" .ctx) .user.name }}{{- end -}}
+{{/* The further users' passwords at <name>/password and, while a rotation lasts, <name>/previous-password (data pods
+at /etc/redis-acl-users). With "optional" true (the hook that generates them) a generated one may not exist yet.
+(dict "ctx" . "optional" <bool>) */}}
+{{- define "rc.aclUsersVolume" -}}
+{{- $users := include "rc.aclExtraUsers" .ctx | fromJsonArray -}}
+{{- if $users -}}
+- name: acl-users
+  projected:
+    defaultMode: 0440
+    sources:
+      {{- range $users }}
+      - secret:
+          name: {{ include "rc.aclUserSecret" (dict "ctx" $.ctx "user" .) }}
+          {{- if and $.optional (not .existingSecret) }}
+          optional: true
+          {{- end }}
+          items:
+            - { key: password, path: {{ .name }}/password }
+      - secret:
+          name: {{ include "rc.aclUserSecret" (dict "ctx" $.ctx "user" .) }}
+          optional: true
+          items:
+            - { key: previous-password, path: {{ .name }}/previous-password }
+      {{- end }}
+{{- end }}
+{{- end -}}
 {{- define "rc.authMount" -}}
 {{- if .Values.global.auth.enabled }}
 - name: auth

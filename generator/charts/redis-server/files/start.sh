@@ -29,13 +29,18 @@ write_config() {
 }
 
 # ACL users (README: ACL users): `default` off; the application user with the password (and while a rotation lasts
-# the previous one) and its rules; each of the charts' own users with the hash of its password and only the commands
+# the previous one) and its rules, and the further application users likewise; each of the charts' own users with the hash of its password and only the commands
 # it needs. Replicas log in to their master as `replication`.
 acl_users() { # acl_users DISABLED_RULES
   echo "user default off resetpass nocommands resetkeys resetchannels"
   pass="$(conf_quote ">${PASSWORD}")"
   [ -z "$PREVIOUS_PASSWORD" ] || pass="${pass} $(conf_quote ">${PREVIOUS_PASSWORD}")"
   printf 'user %s on %s %s%s\n' "$ACL_USERNAME" "$pass" "$ACL_RULES" "$1"
+  if [ -f "$ACL_USERS_FILE" ]; then
+    while read -r name rules; do
+      printf 'user %s on %s %s%s\n' "$name" "$(acl_user_passwords "$name")" "$rules" "$1"
+    done < "$ACL_USERS_FILE"
+  fi
   for user in operator replication sentinel exporter backup proxy; do
     case $user in
       operator) rules="~* &* +@all" ;;
@@ -159,4 +164,6 @@ fi
 echo "$$" > /run/redis/server.pid
 # The certificate the server starts with; the readiness probe loads a renewed one (reload_tls_if_changed).
 [ "${TLS_ENABLED:-false}" != "true" ] || tls_fingerprint > "$TLS_LOADED"
+# The further ACL users' passwords it starts with; the readiness probe sets changed ones (reload_acl_users_if_changed).
+[ ! -f "$ACL_USERS_FILE" ] || acl_users_fingerprint > "$ACL_USERS_LOADED"
 exec "$SERVER_BIN" "$CONF"

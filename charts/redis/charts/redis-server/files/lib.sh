@@ -83,6 +83,39 @@ reload_tls_if_changed() {
   fi
 }
 
+# Further application users (README: ACL users): "<name> <rules>" lines in ACL_USERS_FILE, their passwords in their
+# Secrets, mounted at ACL_USERS_DIR/<name>/password (and previous-password while a rotation lasts). start.sh writes the
+# users; the readiness probe sets their passwords again when a Secret changes (the kubelet refreshes the files).
+ACL_USERS_FILE=/etc/redis/acl-users
+ACL_USERS_DIR=/etc/redis-acl-users
+ACL_USERS_LOADED=/run/redis/acl-users.sum
+# The user's passwords as ACL rules (">password", quoted for redis.conf and redis-cli alike).
+acl_user_passwords() { # acl_user_passwords NAME
+  _acl_rules="$(conf_quote ">$(cat "${ACL_USERS_DIR}/$1/password")")"
+  [ ! -f "${ACL_USERS_DIR}/$1/previous-password" ] || _acl_rules="${_acl_rules} $(conf_quote ">$(cat "${ACL_USERS_DIR}/$1/previous-password")")"
+  printf '%s' "$_acl_rules"
+}
+acl_users_fingerprint() {
+  cat "$ACL_USERS_DIR"/*/* 2>/dev/null | sha256sum | cut -d' ' -f1
+}
+reload_acl_users_if_changed() {
+  [ -f "$ACL_USERS_FILE" ] || return 0
+  _acl_now="$(acl_users_fingerprint)"
+  [ "$_acl_now" != "$(cat "$ACL_USERS_LOADED" 2>/dev/null)" ] || return 0
+  _acl_failed=""
+  while read -r _acl_name _; do
+    # On stdin, not in arguments: a process's arguments are readable by every process on the node.
+    _acl_reply="$(printf 'ACL SETUSER %s resetpass %s\n' "$_acl_name" "$(acl_user_passwords "$_acl_name")" | local_cli 2>&1)"
+    [ "$_acl_reply" = "OK" ] || _acl_failed="${_acl_failed} ${_acl_name}"
+  done < "$ACL_USERS_FILE"
+  if [ -z "$_acl_failed" ]; then
+    echo "$_acl_now" > "$ACL_USERS_LOADED"
+    server_log "set the ACL users' passwords from their Secrets"
+  else
+    server_log "could not set the passwords of the ACL users${_acl_failed} (tried again at the next probe)"
+  fi
+}
+
 # A value as one redis.conf / sentinel.conf argument: double-quoted, with `\` and `"` escaped, so spaces,
 # quotes, `#` and `$` stay part of it (the config parser splits lines as sdssplitargs does).
 conf_quote() {

@@ -15,6 +15,7 @@ case "$1" in
   readiness)
     [ "$reply" = "PONG" ] || { echo "not answering: $reply"; exit 1; }
     reload_tls_if_changed
+    reload_acl_users_if_changed
     info="$(local_cli INFO replication)"
     [ "$(info_field "$info" role)" = "slave" ] || exit 0
     if [ "$(info_field "$info" master_link_status)" != "up" ]; then echo "master link down"; exit 1; fi
