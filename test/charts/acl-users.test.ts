@@ -41,10 +41,10 @@ const HASHES = ['backup', 'exporter', 'operator', 'proxy', 'replication', 'senti
 describe('ACL users as rendered (ha-production)', () => {
   for (const major of HELM_MAJORS) {
     describe(`Helm ${major}`, () => {
-      it('each component can read only its own user\'s password; the data pods also the replication and sentinel users\' (their scripts log in with them) and the hashes', async () => {
+      it('each component can read only its own user\'s password; the data pods also the replication and sentinel users\' (their scripts log in with them) and the hashes, the sentinels the exporter\'s hash', async () => {
         expect(internalKeysByWorkload(await render(major))).to.deep.equal({
           'StatefulSet/cache-redis': [...HASHES, 'operator', 'replication', 'sentinel'].sort(),
-          'StatefulSet/cache-sentinel': ['sentinel'],
+          'StatefulSet/cache-sentinel': ['exporter.sha256', 'sentinel'],
           'Deployment/cache-redis-proxy': ['proxy'],
           'Deployment/cache-exporter': ['exporter'],
           'CronJob/cache-backup': ['backup'],

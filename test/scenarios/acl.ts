@@ -3,14 +3,14 @@ import { Redis } from 'ioredis';
 import type { Release } from '../../cluster/driver.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { internalAuthSecretName, serverName } from '../../generator/charts/names.ts';
-import { appUser, dataPods, password, REDIS_PORT, tlsOptions, waitForSingleMaster } from '../support/ha.ts';
+import { appUser, dataPods, MASTER_SET, password, REDIS_PORT, SENTINEL_PORT, sentinelPods, tlsOptions, waitForSingleMaster } from '../support/ha.ts';
 import { HA_ONLY, SETTLED } from './ha.ts';
 import type { Scenario } from './scenario.ts';
 import { report } from './report.ts';
 
 /** What a data pod answers when `user` logs in with `pw` and runs `command`: the reply, or the error's text. */
-async function answerAs(release: Release, pod: string, user: string, pw: string, command: string[]): Promise<string> {
-  const ep = await release.endpoint({ pod }, REDIS_PORT);
+async function answerAs(release: Release, pod: string, user: string, pw: string, command: string[], port = REDIS_PORT): Promise<string> {
+  const ep = await release.endpoint({ pod }, port);
   // RESP2 and no password in the options: ioredis then reports a refused AUTH instead of closing the connection.
   const c = new Redis({ host: ep.host, port: ep.port, ...(await tlsOptions(release)), lazyConnect: true, protocol: 2, enableReadyCheck: false, connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   c.on('error', () => undefined);
@@ -39,7 +39,7 @@ const RIGHTS: Record<string, { allowed: string[][]; forbidden: string[][] }> = {
 /** ha-production's ACL users, on the release the HA scenarios share (their failovers, probes and master proxy run as these users). */
 export const scenarios: Scenario[] = [
   {
-    name: 'ACL users (ha-production): the password opens only the application user (default and admin refuse it); each of the charts\' own users runs the commands its component needs and gets NOPERM for the rest',
+    name: 'ACL users (ha-production): the password opens only the application user (default and admin refuse it); each of the charts\' own users runs the commands its component needs and gets NOPERM for the rest, on the data nodes and (the exporter) on the sentinels',
     profile: 'ha-production',
     values: HA_ONLY,
     sharesRelease: SETTLED,
@@ -69,6 +69,12 @@ export const scenarios: Scenario[] = [
           expect(await answerAs(release, master, user, own, command), `${user}: ${command.join(' ')}`).to.match(/NOPERM/);
         }
       }
+      // The exporter scrapes the sentinels as its own user too: it reads, it cannot steer a failover.
+      const [sentinel] = (await sentinelPods(release)).map((p) => p.name);
+      const asExporter = (command: string[]) => answerAs(release, sentinel!, 'exporter', internal['exporter']!, command, SENTINEL_PORT);
+      expect(await asExporter(['SENTINEL', 'CKQUORUM', MASTER_SET]), 'exporter on a sentinel: CKQUORUM').to.match(/^OK/);
+      expect(await asExporter(['SENTINEL', 'FAILOVER', MASTER_SET]), 'exporter on a sentinel: FAILOVER').to.match(/NOPERM/);
+      expect(await asExporter(['SENTINEL', 'SET', MASTER_SET, 'quorum', '1']), 'exporter on a sentinel: SET').to.match(/NOPERM/);
     },
   },
 ];

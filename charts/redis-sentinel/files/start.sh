@@ -69,6 +69,11 @@ myid="$(printf '%s' "${POD_NAMESPACE}/${POD_NAME}" | sha1sum | cut -c1-40)"
     echo "sentinel auth-user ${MASTER_SET} ${SENTINEL_AUTH_USER}"
     printf 'sentinel auth-pass %s %s\n' "$MASTER_SET" "$(conf_quote "$SENTINEL_AUTH_PASS")"
     printf 'sentinel sentinel-pass %s\n' "$pass"
+    # ACL users (README: ACL users): the exporter scrapes sentinels as its own read-only user too.
+    if [ "${ACL_ENABLED:-false}" = "true" ]; then
+      printf 'user exporter on #%s %s\n' "$(cat /etc/redis-node-auth/exporter.sha256)" \
+        "+ping +info +sentinel|masters +sentinel|master +sentinel|sentinels +sentinel|slaves +sentinel|replicas +sentinel|ckquorum +client|setname"
+    fi
   fi
   [ ! -f /etc/sentinel/extra.conf ] || cat /etc/sentinel/extra.conf
 } > "$CONF.new"

@@ -188,7 +188,8 @@ release's password. NODE_USER names the user; /etc/redis-node-auth/password hold
 {{- end -}}
 {{/* The user's password at `password`; for the data pods ("user" "operator") also the replication and sentinel
 users' passwords, which their scripts log in with, and the SHA-256 of every internal user's password, from which
-start.sh writes the users (a hash opens nothing). (dict "ctx" . "user" "exporter") */}}
+start.sh writes the users (a hash opens nothing); for the sentinels the exporter's hash (it scrapes them too).
+(dict "ctx" . "user" "exporter") */}}
 {{- define "rc.nodeAuthVolume" -}}
 {{- if eq (include "rc.aclEnabled" .ctx) "true" }}
 - name: node-auth
@@ -203,6 +204,9 @@ start.sh writes the users (a hash opens nothing). (dict "ctx" . "user" "exporter
       {{- range splitList " " (include "rc.internalUsers" .ctx) }}
       - { key: {{ . }}.sha256, path: {{ . }}.sha256 }
       {{- end }}
+      {{- end }}
+      {{- if eq .user "sentinel" }}
+      - { key: exporter.sha256, path: exporter.sha256 }
       {{- end }}
 {{- end }}
 {{- end -}}
