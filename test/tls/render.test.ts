@@ -158,7 +158,7 @@ for (const helm of HELM_MAJORS) {
       });
 
       it('the connection Secret has a rediss:// URL, and a post-install/post-upgrade hook copies the CA into it', () => {
-        expect(stringData(byId(objects, 'Secret/cache-redis-connection'))['redis-url']).to.equal('rediss://default:pw@cache-redis-master.redis.svc.cluster.local:6379');
+        expect(stringData(byId(objects, 'Secret/cache-redis-connection'))['redis-url']).to.equal('rediss://app:pw@cache-redis-master.redis.svc.cluster.local:6379');
         const job = byId(objects, 'Job/cache-redis-tls-ca');
         expect(job.metadata.annotations!['helm.sh/hook']).to.equal('post-install,post-upgrade');
         const t = template(objects, 'Job/cache-redis-tls-ca');
@@ -171,7 +171,7 @@ for (const helm of HELM_MAJORS) {
       it('a generated password writes a rediss:// URL too (the password hook\'s manifest)', async () => {
         const generated = await renderChart(helm, 'redis', ['global.tls.enabled=true'], ['-f', HA]);
         const init = container(template(generated, 'Job/cache-redis-auth-init'), 'generate');
-        expect(env(init, 'CONNECTION_SECRET')).to.include('redis-url: "rediss://default:__PASSWORD_URL__@cache-redis-master.redis.svc.cluster.local:6379"');
+        expect(env(init, 'CONNECTION_SECRET')).to.include('redis-url: "rediss://app:__PASSWORD_URL__@cache-redis-master.redis.svc.cluster.local:6379"');
       });
     });
 
@@ -245,7 +245,7 @@ for (const helm of HELM_MAJORS) {
       it('say TLS only, where the CA is, and how each client connects with it', async () => {
         const text = await notes(['global.tls.enabled=true']);
         expect(text).to.include('TLS only (rediss://)').and.include("kubectl get secret -n redis cache-redis-tls -o jsonpath='{.data.ca\\.crt}'")
-          .and.include('redis-cli -p 6379 --tls --cacert ca.crt --askpass PING').and.include('enableTLSForSentinelMode: true')
+          .and.include('redis-cli -p 6379 --tls --cacert ca.crt --user app --askpass PING').and.include('enableTLSForSentinelMode: true')
           .and.include('TLSConfig: &tls.Config{RootCAs: pool}').and.include('"ssl_ca_certs": "ca.crt"');
         expect(await notes(['global.tls.enabled=false'])).to.not.include('TLS');
       });
