@@ -13,9 +13,12 @@ info="$(local_cli INFO replication 2>/dev/null)" || exit 0
 [ "$(info_field "$info" connected_slaves)" -gt 0 ] 2>/dev/null || exit 0
 
 # Writes pause only once a hand-over can happen: a replica that restarted a moment ago (a rolling update) may not
-# be promotable yet, and a pause with nobody to promote would hold every write for the whole window.
+# be promotable yet, and a sentinel may be restarting (its StatefulSet rolls at the same pace as this one); a pause
+# with nobody to promote, or nobody to ask, would hold every write for the whole window.
 deadline=$(( $(date +%s) + 8 ))
-until [ -n "$(promotable_replicas 1)" ] || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.5; done
+sentinel_count=$(echo "$SENTINELS" | wc -w)
+until { [ "$(sentinels_answering 1)" -eq "$sentinel_count" ] && [ -n "$(promotable_replicas 1)" ]; } \
+  || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.5; done
 
 # The first sentinel that accepts the request runs the failover; a refusal (no good replica yet, one in progress)
 # is retried.

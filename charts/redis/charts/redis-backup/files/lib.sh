@@ -194,11 +194,11 @@ promotable_replicas() { # promotable_replicas SECONDS
   return 1
 }
 
-# How many sentinels answer at all.
-sentinels_answering() {
+# How many sentinels answer at all (within SECONDS each, 3 by default).
+sentinels_answering() { # sentinels_answering [SECONDS]
   n=0
   for s in $SENTINELS; do
-    if sentinel_cli "$s" PING 2>/dev/null | grep -q PONG; then n=$((n + 1)); fi
+    if sentinel_cli_within "${1:-3}" "$s" PING 2>/dev/null | grep -q PONG; then n=$((n + 1)); fi
   done
   echo "$n"
 }
