@@ -27,7 +27,8 @@ export class AckWriter {
   private lastAckAt = 0;
   private longestStallMs = 0;
 
-  constructor(private readonly client: Redis, readonly prefix = 'ack', private readonly minReplicas = 1) {}
+  /** `paceMs`: a pause after each write, so a long run leaves the cluster's CPU to what it tests (0: flat out). */
+  constructor(private readonly client: Redis, readonly prefix = 'ack', private readonly minReplicas = 1, private readonly paceMs = 0) {}
 
   start(): this {
     this.lastAckAt = Date.now();
@@ -44,6 +45,7 @@ export class AckWriter {
         const replicas = Number(await this.client.call('WAIT', String(this.minReplicas), '1000'));
         if (replicas >= this.minReplicas) this.recordAck(n, sentAt);
         else this.recordFailure(`write ${n}: WAIT reached ${replicas} replicas`);
+        if (this.paceMs) await sleep(this.paceMs);
       } catch (e) {
         this.recordFailure(`write ${n}: ${(e as Error).message}`);
         await sleep(50);
