@@ -15,6 +15,12 @@ import { NEWER_REDIS } from '../../cluster/local/images/specs.ts';
 
 /** Both ways applications reach the master; the sentinel one through its Service, as sentinel pods may be re-created. */
 const PATHS: WritePath[] = ['sentinel-service', 'master-service'];
+/**
+ * The writers' clients during an operation wait up to 5 s for a reply, as an application's client may (go-redis
+ * waits 3 s, ioredis without limit): a hand-over on this machine's two cores, loaded by the roll itself, held writes
+ * up to 3.6 s, past the 2 s the failure scenarios' clients give a silent connection. Every stall is reported.
+ */
+const ROLL = { patience: { replyTimeoutMs: 5000 } };
 // Quotes, a backslash, `#` and `$`: the rotation carries them through config files, redis-cli and URLs.
 const ROTATE_FROM = 'rotate "from" $one #1';
 const ROTATE_TO = 'rotate\\to #2 $two';
@@ -190,7 +196,7 @@ export const scenarios: Scenario[] = [
       const changed = { ...HA_ONLY, server: { config: { maxmemory: '2gb' }, resources: { limits: { memory: '3Gi' } }, persistence: { size: '24Gi' } } };
       const before = new Map((await dataPods(release)).map((p) => [p.name, p.uid]));
       const claimsBefore = (await dataClaims(release)).map((c) => c.uid);
-      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, changed));
+      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, changed), ROLL);
       await expectLosslessRoll('upgrade-values', upgraded, byPath);
       expect((await grownClaims(upgraded, '24Gi')).map((c) => c.uid), 'the same data claims, grown').to.deep.equal(claimsBefore);
       for (const p of await dataPods(upgraded)) {
@@ -205,7 +211,7 @@ export const scenarios: Scenario[] = [
     values: WITHOUT_TLS,
     timeoutMs: 360_000,
     async run(release, cluster) {
-      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, { ...WITHOUT_TLS, global: { ...WITHOUT_TLS.global, engine: 'valkey' } }));
+      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, { ...WITHOUT_TLS, global: { ...WITHOUT_TLS.global, engine: 'valkey' } }), ROLL);
       await expectLosslessRoll('engine-switch', upgraded, byPath);
       for (const m of await members(upgraded)) {
         expect(String(await ask(upgraded, m.name, m.port, 'INFO', 'server')), `${m.name} runs valkey`).to.match(/valkey_version:8\./);
@@ -219,7 +225,7 @@ export const scenarios: Scenario[] = [
     timeoutMs: 360_000,
     async run(release, cluster) {
       const newer = { ...HA_ONLY, global: { images: { redis: { tag: NEWER_REDIS.tag } } } };
-      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, newer));
+      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, newer), ROLL);
       await expectLosslessRoll('engine-version', upgraded, byPath);
       for (const m of await members(upgraded)) {
         expect(String(await ask(upgraded, m.name, m.port, 'INFO', 'server')), `${m.name} runs redis ${NEWER_REDIS.version}`).to.include(`redis_version:${NEWER_REDIS.version}\r\n`);
@@ -241,11 +247,11 @@ export const scenarios: Scenario[] = [
       const uids = async (r: Release) => (await dataPods(r)).slice(0, 3).map((p) => p.uid);
       const first = await uids(release);
       const more = { ...SCALABLE, global: { topology: { dataNodes: 5 } } };
-      const { result: grown, byPath: up } = await withWriters(release, PATHS, () => upgrade(cluster, release, more));
+      const { result: grown, byPath: up } = await withWriters(release, PATHS, () => upgrade(cluster, release, more), ROLL);
       expect(await dataPods(grown)).to.have.length(5);
       expect(await uids(grown), 'data pods 0-2 after scaling up (not restarted)').to.deep.equal(first);
       await expectMembership(grown);
-      const { result: shrunk, byPath: down } = await withWriters(grown, PATHS, () => upgrade(cluster, grown, SCALABLE));
+      const { result: shrunk, byPath: down } = await withWriters(grown, PATHS, () => upgrade(cluster, grown, SCALABLE), ROLL);
       expect(await dataPods(shrunk)).to.have.length(3);
       expect(await uids(shrunk), 'data pods 0-2 after scaling down (not restarted)').to.deep.equal(first);
       await expectMembership(shrunk);
@@ -275,7 +281,7 @@ export const scenarios: Scenario[] = [
       const before = await password(release);
       // A release made before TLS and ACL users keeps them off: switching either on a running release is refused.
       const keptOff = { ...GENERATED_PASSWORD, global: { auth: { password: '', acl: { enabled: false } }, tls: { enabled: false } } };
-      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, keptOff));
+      const { result: upgraded, byPath } = await withWriters(release, PATHS, () => upgrade(cluster, release, keptOff), ROLL);
       // The old master stops with the released chart's pre-stop hook, which pauses writes for up to 20 s before it can
       // hand over (README: Upgrading from 0.2.0); this chart's hook waits for a promotable replica and the sentinels first.
       await expectLosslessRoll('upgrade-chart', upgraded, byPath, { windowMs: 20_000 });
@@ -296,14 +302,14 @@ export const scenarios: Scenario[] = [
       const refused = (await rejection(upgrade(cluster, release, withAuth({ password: ROTATE_TO })), 'a new password without previousPassword')).message;
       expect(refused).to.match(/global\.auth\.previousPassword/).and.match(/kubectl get secret/);
       // 1. Both passwords work; the writers started with the old one go on through the upgrade.
-      const { result: rotating, byPath: start } = await withWriters(release, PATHS, () => upgrade(cluster, release, withAuth({ password: ROTATE_TO, previousPassword: ROTATE_FROM })));
+      const { result: rotating, byPath: start } = await withWriters(release, PATHS, () => upgrade(cluster, release, withAuth({ password: ROTATE_TO, previousPassword: ROTATE_FROM })), ROLL);
       for (const pw of [ROTATE_FROM, ROTATE_TO]) for (const [pod, answer] of Object.entries(await answersTo(rotating, pw))) expect(answer, `${pod} with the ${pw === ROTATE_TO ? 'new' : 'old'} password`).to.equal('PONG');
       expect(await password(rotating), 'the auth Secret').to.equal(ROTATE_TO);
       const url = (await rotating.secret(connectionSecretName(rotating.name)))['redis-url']!;
       expect(decodeURIComponent(new URL(url).password), 'the connection Secret\'s REDIS_URL').to.equal(ROTATE_TO);
       await waitForMountedPassword(rotating, ROTATE_TO);
       // 2. Writers log in with the new password; clearing previousPassword shuts the old one out.
-      const { result: rotated, byPath: finish } = await withWriters(rotating, PATHS, () => upgrade(cluster, rotating, withAuth({ password: ROTATE_TO })));
+      const { result: rotated, byPath: finish } = await withWriters(rotating, PATHS, () => upgrade(cluster, rotating, withAuth({ password: ROTATE_TO })), ROLL);
       for (const [pod, answer] of Object.entries(await answersTo(rotated, ROTATE_FROM))) expect(answer, `${pod} with the old password`).to.match(/WRONGPASS/);
       for (const [pod, answer] of Object.entries(await answersTo(rotated, ROTATE_TO))) expect(answer, `${pod} with the new password`).to.equal('PONG');
       expect((await members(rotated)).map((m) => m.uid), 'data pods and sentinels were not restarted').to.deep.equal(before);

@@ -20,7 +20,7 @@ export const SETTLED = settledSentinelRelease(3);
 
 /** A writer through Sentinel, started once the release has a settled master. */
 async function withWriter<T>(release: Release, body: (writer: AckWriter) => Promise<T>): Promise<{ result: T; stats: WriterStats; missing: number[] }> {
-  const { result, byPath } = await withWriters(release, ['sentinel'], (w) => body(w.get('sentinel')!), () => releaseState(release));
+  const { result, byPath } = await withWriters(release, ['sentinel'], (w) => body(w.get('sentinel')!), { describe: () => releaseState(release) });
   return { result, ...byPath.get('sentinel')! };
 }
 

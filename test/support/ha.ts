@@ -231,7 +231,15 @@ async function sentinelsKnowEveryone(release: Release, sentinels: string[], repl
  * A Sentinel-aware ioredis client as an application would use, reaching cluster names through the
  * release's natMap (live: a re-created pod gets a new address).
  */
-export async function sentinelClient(release: Release, opts: { viaService?: boolean } = {}): Promise<{ client: Redis; close: () => void }> {
+/**
+ * How long a client waits for a reply before it gives up on a command (and on a silent connection). Unset: 2 s (1.5 s
+ * for a silent socket), which a failed node's silent connection needs; an application may wait longer.
+ */
+export interface ClientPatience {
+  replyTimeoutMs?: number;
+}
+
+export async function sentinelClient(release: Release, opts: { viaService?: boolean } & ClientPatience = {}): Promise<{ client: Redis; close: () => void }> {
   const pw = await password(release);
   const map = await release.natMap(REDIS_PORT);
   // Through the sentinel Service when sentinel pods are re-created during the run (an upgrade): their addresses change.
@@ -242,9 +250,9 @@ export async function sentinelClient(release: Release, opts: { viaService?: bool
     sentinels, name: MASTER_SET, username: appUser(release), password: pw, sentinelPassword: pw,
     ...(await tlsOptions(release, { sentinels: true })),
     natMap: (key: string) => map[key] ?? null,
-    connectTimeout: 1000, commandTimeout: 2000, sentinelCommandTimeout: 1000,
+    connectTimeout: 1000, commandTimeout: opts.replyTimeoutMs ?? 2000, sentinelCommandTimeout: 1000,
     // A failed node keeps the old master's connection open and silent: the socket timeout closes it (WAIT's 1 s fits).
-    socketTimeout: 1500,
+    socketTimeout: opts.replyTimeoutMs ?? 1500,
     retryStrategy: () => 100, sentinelRetryStrategy: () => 100, maxRetriesPerRequest: 1,
     enableOfflineQueue: true, updateSentinels: false,
     reconnectOnError: (err: Error) => (/READONLY|NOREPLICAS|LOADING|MASTERDOWN/.test(err.message) ? 2 : false),
@@ -263,13 +271,13 @@ export function serviceNamed(release: Release, suffix: string): string {
 
 /** A plain client of the -master Service (the HAProxy master endpoint) from the connection Secret's redis-url, as an
  * application uses it, pointed at a reachable endpoint. */
-export async function masterServiceClient(release: Release): Promise<Redis> {
+export async function masterServiceClient(release: Release, patience: ClientPatience = {}): Promise<Redis> {
   const url = new URL((await release.secret(connectionSecretName(release.name)))['redis-url']!);
   const ep = await release.endpoint({ service: serviceNamed(release, '-redis-master') }, REDIS_PORT);
   url.hostname = ep.host;
   url.port = String(ep.port);
   // A failed or stopping master keeps a connection open and silent: the socket timeout closes it (WAIT's 1 s fits).
-  const client = new Redis(url.toString(), { ...(await tlsOptions(release)), connectTimeout: 1000, commandTimeout: 2000, socketTimeout: 1500, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
+  const client = new Redis(url.toString(), { ...(await tlsOptions(release)), connectTimeout: 1000, commandTimeout: patience.replyTimeoutMs ?? 2000, socketTimeout: patience.replyTimeoutMs ?? 1500, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
   client.on('error', () => undefined);
   return client;
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import type { Release } from '../../cluster/driver.ts';
 import { AckWriter, missingAcked, type WriterStats } from './ack-writer.ts';
-import { masterServiceClient, podClient, sentinelClient, waitForSingleMaster } from './ha.ts';
+import { masterServiceClient, podClient, sentinelClient, waitForSingleMaster, type ClientPatience } from './ha.ts';
 
 /**
  * How an application reaches the master: Sentinel at the sentinel pods' addresses, Sentinel through the sentinel
@@ -23,32 +23,34 @@ export interface PathResult {
  */
 const WRITE_PACE_MS = 4;
 
-async function clientFor(release: Release, path: WritePath): Promise<{ client: Redis; close: () => void }> {
+async function clientFor(release: Release, path: WritePath, patience: ClientPatience): Promise<{ client: Redis; close: () => void }> {
   if (path === 'master-service') {
-    const client = await masterServiceClient(release);
+    const client = await masterServiceClient(release, patience);
     return { client, close: () => client.disconnect() };
   }
-  return sentinelClient(release, { viaService: path === 'sentinel-service' });
+  return sentinelClient(release, { viaService: path === 'sentinel-service', ...patience });
 }
 
 /**
  * Runs an acknowledged-write checker on each path while `body` runs, from a settled master until 50 more writes
  * are acknowledged on every path after it; then reads every acknowledged write back from the master.
- * `describe` adds the release's state to the error when a path acknowledges nothing afterwards.
+ * `describe` adds the release's state to the error when a path acknowledges nothing afterwards; `patience` sets how
+ * long the clients wait for a reply.
  */
 export async function withWriters<T>(
   release: Release,
   paths: WritePath[],
   body: (writers: Map<WritePath, AckWriter>) => Promise<T>,
-  describe: () => Promise<string> = async () => '',
+  opts: { describe?: () => Promise<string>; patience?: ClientPatience } = {},
 ): Promise<{ result: T; byPath: Map<WritePath, PathResult> }> {
+  const describe = opts.describe ?? (async () => '');
   await waitForSingleMaster(release);
   const opened: { close: () => void }[] = [];
   const writers = new Map<WritePath, AckWriter>();
   const stats = new Map<WritePath, WriterStats>();
   try {
     for (const path of paths) {
-      const c = await clientFor(release, path);
+      const c = await clientFor(release, path, opts.patience ?? {});
       opened.push(c);
       writers.set(path, new AckWriter(c.client, `ack-${path}`, 1, WRITE_PACE_MS).start());
     }
