@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { clusterLayout } from '../../cluster/local/layout.ts';
-import { removeDeadClusters, startCluster, stopCluster } from '../../cluster/local/lifecycle.ts';
+import { removeDeadClusters, startCluster } from '../../cluster/local/lifecycle.ts';
 import { netnsPids } from '../../cluster/local/network.ts';
 import { isAlive, readState } from '../../cluster/local/state.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,26 +11,10 @@ import { runQuietSync } from '../../toolchain/run.ts';
 /** A cluster whose supervisor dies by SIGKILL leaves processes, namespaces and routes; the next start removes them. */
 describe('local cluster hygiene', function () {
   this.timeout(600_000);
-  const crashed = `crash${process.pid}`;
-  const owned = `owned${process.pid}`;
-  const owner = spawn('sleep', ['600'], { stdio: 'ignore' });
-  let running: Awaited<ReturnType<typeof startCluster>>;
-
-  // Both clusters start at once: a start mostly waits on its components, and the two tests need one each.
-  before(async () => {
-    [running] = await Promise.all([
-      startCluster({ name: crashed, nodeImages: 'system' }),
-      startCluster({ name: owned, ownedBy: owner.pid!, nodeImages: 'system' }),
-    ]);
-  });
-  // Whatever a failed test left: stopped here, so no cluster outlives the suite.
-  after(async () => {
-    owner.kill('SIGKILL');
-    for (const name of [crashed, owned]) await stopCluster(name);
-  });
 
   it('removes everything a SIGKILLed supervisor left behind', async () => {
-    const name = crashed;
+    const name = `crash${process.pid}`;
+    const running = await startCluster({ name, nodeImages: 'system' });
     const state = readState(name)!;
     const layout = clusterLayout(name, state.slot);
     const componentPids = Object.values(state.processes).map((p) => p.pid);
@@ -51,7 +35,10 @@ describe('local cluster hygiene', function () {
   });
 
   it('removes a test run\'s cluster when that run dies without stopping it', async () => {
-    const layout = clusterLayout(owned, readState(owned)!.slot);
+    const owner = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const name = `owned${process.pid}`;
+    await startCluster({ name, ownedBy: owner.pid!, nodeImages: 'system' });
+    const layout = clusterLayout(name, readState(name)!.slot);
     owner.kill('SIGKILL');
     const deadline = Date.now() + 60_000;
     while (existsSync(layout.dir) && Date.now() < deadline) await sleep(500);
