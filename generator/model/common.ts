@@ -97,7 +97,7 @@ export const globalModel = group('Settings every component shares; in the umbrel
         group: str('cert-manager.io', 'API group of the issuer.', { constraints: { pattern: DOMAIN } }),
       }),
     }),
-    generated: group('The certificate generated in the cluster when neither `existingSecret` nor `certManager.issuerRef.name` is set: a hook Job (`<release>-redis-tls-init`) creates the Secret `<release>-redis-tls` once (a CA and a server certificate) and keeps it on every later upgrade.', {
+    generated: group('The certificate generated in the cluster when neither `existingSecret` nor `certManager.issuerRef.name` is set: the secrets hook Job (`<release>-redis-secrets-init`) creates the Secret `<release>-redis-tls` once (a CA and a server certificate) and keeps it on every later upgrade.', {
       validityDays: int(3650, 'Days the generated CA and server certificate are valid. They are not renewed: delete the Secret and upgrade to get new ones (clients then need the new `ca.crt`).', { constraints: { minimum: 1, maximum: 36500 } }),
       // alpine/openssl: the Alpine Docker maintainers' image of Alpine's openssl package on busybox (so `sh` too), a few MB,
       // multi-arch, tagged by the OpenSSL version it carries; 3.5 is OpenSSL's current long-term-support line. The script

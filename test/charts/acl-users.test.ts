@@ -83,6 +83,7 @@ describe('ACL users as rendered (ha-production)', () => {
         const objects = await render(major, ['global.auth.acl.enabled=false', 'global.auth.password=pw']);
         expect(internalKeysByWorkload(objects)).to.deep.equal({});
         expect(objects.filter((o) => o.metadata.name.endsWith('-internal-auth'))).to.deep.equal([]);
+        expect(JSON.stringify(objects), 'no step generates internal users').to.not.include('generate-internal-users');
         const connection = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'cache-redis-connection') as any;
         expect(connection.stringData['redis-url']).to.match(/^rediss:\/\/default:pw@/);
       });

@@ -38,11 +38,9 @@ describe('object names in TypeScript (generator/charts/names.ts) match the chart
           expect(sources.map((s) => s.secret?.name)).to.include(authSecretName(release));
           expect(serverVolumes(remote, release).find((v) => v.name === 'tls')?.secret?.secretName, 'ha-production serves TLS').to.equal(tlsSecretName(release));
           expect(serverVolumes(remote, release).find((v) => v.name === 'node-auth')?.secret?.secretName, 'ha-production has ACL users').to.equal(internalAuthSecretName(release));
-          const internalRole = remote.find((o) => o.kind === 'Role' && o.metadata.name === `${serverName(release)}-internal-auth`) as any;
-          expect(internalRole.rules.flatMap((r: any) => r.resourceNames ?? [])).to.deep.equal([internalAuthSecretName(release)]);
-          // The password hook may write exactly these two Secrets.
-          const hookRole = remote.find((o) => o.kind === 'Role' && o.metadata.name === `${serverName(release)}-auth-init`) as any;
-          expect(hookRole.rules.flatMap((r: any) => r.resourceNames ?? [])).to.include.members([authSecretName(release), connectionSecretName(release)]);
+          // The secrets hook may write exactly the Secrets it generates: password, connection, internal users, TLS.
+          const hookRole = remote.find((o) => o.kind === 'Role' && o.metadata.name === `${serverName(release)}-secrets-init`) as any;
+          expect(hookRole.rules.flatMap((r: any) => r.resourceNames ?? [])).to.deep.equal([authSecretName(release), connectionSecretName(release), internalAuthSecretName(release), tlsSecretName(release)]);
           expect(named(remote, 'CronJob')).to.deep.equal([backupName(release)]);
           expect(named(remote, 'Secret')).to.include(backupRemoteSecretName(release));
           expect(serverVolumes(remote, release).find((v) => v.name === 'restore-config')?.secret?.secretName).to.equal(backupRemoteSecretName(release));

@@ -94,7 +94,7 @@ describe('GitOps: helm template output synced as Argo CD syncs it, twice', funct
       expect(await secret(internalAuthSecretName(release), 'operator'), 'the operator password after a re-sync').to.equal(operator);
       expect(await kubectl(['get', 'pods', '-n', namespace, '-l', 'app.kubernetes.io/component in (server,sentinel)', '-o', 'jsonpath={.items[*].metadata.uid}']), 'no data pod or sentinel restarted').to.equal(uids);
       const leftovers = await kubectl(['get', 'serviceaccount,role,rolebinding,job', '-n', namespace, '-o', 'name']);
-      expect(leftovers, 'the hook objects are gone').to.not.match(/auth-init|auth-rotate|tls-init|internal-auth/);
+      expect(leftovers, 'the hook objects are gone').to.not.match(/secrets-init|auth-rotate/);
     } finally {
       await kubectl(['delete', 'namespace', namespace, '--wait=false']);
     }

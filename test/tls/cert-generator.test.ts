@@ -39,9 +39,9 @@ describe('the generated certificate (tls-init.sh, as the rendered hook Job runs 
   before(async () => {
     requireCommand('openssl', 'openssl');
     const objects = await renderChart(4, 'redis', ['global.tls.enabled=true'], ['-f', path.join(PROFILES_DIR, 'ha-production.yaml')]);
-    const job = podTemplates(objects).find((t) => t.owner === 'Job/cache-redis-tls-init');
-    const generate = job && allContainers(job.spec).find((c) => c.name === 'generate');
-    if (!generate) throw new Error('no tls-init Job with a generate container was rendered');
+    const job = podTemplates(objects).find((t) => t.owner === 'Job/cache-redis-secrets-init');
+    const generate = job && allContainers(job.spec).find((c) => c.name === 'generate-tls');
+    if (!generate) throw new Error('no secrets-init Job with a generate-tls container was rendered');
     expect(generate.command).to.deep.equal(['sh', '-c']);
     script = generate.args![0]!;
     jobEnv = Object.fromEntries((generate.env ?? []).map((e) => [e.name, e.value!]));
@@ -58,7 +58,7 @@ describe('the generated certificate (tls-init.sh, as the rendered hook Job runs 
       env: { ...jobEnv, PATH: `${bin}:${process.env.PATH}`, HOME: workDir, WORK_DIR: workDir, CURRENT_DIR: current }, timeout: 60_000,
     });
     expect(code, `${stdout}${stderr}`).to.equal(0);
-    const manifest = parse(fs.readFileSync(path.join(workDir, 'secret.yaml'), 'utf8')) as SecretManifest;
+    const manifest = parse(fs.readFileSync(path.join(workDir, 'tls.yaml'), 'utf8')) as SecretManifest;
     return { manifest, output: `${stdout}${stderr}`, left: fs.readdirSync(workDir).sort() };
   }
 
@@ -119,7 +119,7 @@ describe('the generated certificate (tls-init.sh, as the rendered hook Job runs 
         const key = first.manifest.data['tls.key']!;
         for (let i = 0; i + 40 <= key.length; i += 40) expect(argv).to.not.include(key.slice(i, i + 40));
         expect(argv).to.include('-keyout');
-        expect(first.left).to.deep.equal(['ca.crt', 'secret.yaml', 'tls.crt']);
+        expect(first.left).to.deep.equal(['ca.crt', 'tls.crt', 'tls.yaml']);
       });
 
       it('a second run keeps what the Secret has (the same certificate, key and CA)', async () => {

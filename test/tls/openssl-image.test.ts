@@ -41,8 +41,8 @@ describe('the local openssl image runs the TLS hook\'s generate step', function 
   it('writes a Secret whose certificate verifies, as uid 999 (which may write only /work, the pod\'s emptyDir)', async function () {
     this.timeout(60_000);
     const objects = await renderChart(4, 'redis', ['global.tls.enabled=true'], ['-f', path.join(PROFILES_DIR, 'ha-production.yaml')]);
-    const job = podTemplates(objects).find((t) => t.owner === 'Job/cache-redis-tls-init')!;
-    const generate = allContainers(job.spec).find((c) => c.name === 'generate')!;
+    const job = podTemplates(objects).find((t) => t.owner === 'Job/cache-redis-secrets-init')!;
+    const generate = allContainers(job.spec).find((c) => c.name === 'generate-tls')!;
     const env = (generate.env ?? []).map((e) => `${e.name}=${e.value}`);
     // The pod's volumes: /work (an emptyDir the pod's group may write) and the optional Secret mount, absent here.
     fs.mkdirSync(path.join(root, 'work'), { recursive: true });
@@ -54,7 +54,7 @@ describe('the local openssl image runs the TLS hook\'s generate step', function 
       'mount --rbind /dev "$0/dev" && exec chroot --userspec=999:999 "$0" env -i "$@"',
       root, 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...env, 'sh', '-c', fs.readFileSync(script, 'utf8')], { timeout: 60_000 });
     expect(stdout).to.match(/creating Secret cache-redis-tls: a new CA/);
-    const manifest = parse(fs.readFileSync(path.join(root, 'work', 'secret.yaml'), 'utf8')) as { data: Record<string, string> };
+    const manifest = parse(fs.readFileSync(path.join(root, 'work', 'tls.yaml'), 'utf8')) as { data: Record<string, string> };
     const files = path.join(out, 'secret');
     fs.mkdirSync(files);
     for (const [k, v] of Object.entries(manifest.data)) fs.writeFileSync(path.join(files, k), Buffer.from(v, 'base64'));

@@ -16,4 +16,4 @@ set -eu
     # Letters and digits only: safe inside YAML double quotes.
     printf '  %s: "%s"\n  %s.sha256: "%s"\n' "$user" "$password" "$user" "$(printf '%s' "$password" | sha256sum | cut -d' ' -f1)"
   done
-} > /work/secret.yaml
+} > "${WORK_DIR:-/work}/internal-users.yaml"

@@ -62,5 +62,5 @@ fi
 
 manifest="$(replace "$SECRET_MANIFEST" __TLS_CRT__ "$(openssl base64 -A -in "$files/tls.crt")")"
 manifest="$(replace "$manifest" __CA_CRT__ "$(openssl base64 -A -in "$files/ca.crt")")"
-replace "$manifest" __TLS_KEY__ "$(openssl base64 -A -in "$files/tls.key")" > "$WORK/secret.yaml"
+replace "$manifest" __TLS_KEY__ "$(openssl base64 -A -in "$files/tls.key")" > "$WORK/tls.yaml"
 rm -f "$WORK/tls.key"
