@@ -228,10 +228,6 @@ async function sentinelsKnowEveryone(release: Release, sentinels: string[], repl
 }
 
 /**
- * A Sentinel-aware ioredis client as an application would use, reaching cluster names through the
- * release's natMap (live: a re-created pod gets a new address).
- */
-/**
  * How long a client waits for a reply before it gives up on a command (and on a silent connection). Unset: 2 s (1.5 s
  * for a silent socket), which a failed node's silent connection needs; an application may wait longer.
  */
@@ -239,6 +235,10 @@ export interface ClientPatience {
   replyTimeoutMs?: number;
 }
 
+/**
+ * A Sentinel-aware ioredis client as an application would use, reaching cluster names through the
+ * release's natMap (live: a re-created pod gets a new address).
+ */
 export async function sentinelClient(release: Release, opts: { viaService?: boolean } & ClientPatience = {}): Promise<{ client: Redis; close: () => void }> {
   const pw = await password(release);
   const map = await release.natMap(REDIS_PORT);

@@ -86,9 +86,14 @@ export function pathFigures(byPath: Map<WritePath, PathResult>, prefix = ''): Re
   return out;
 }
 
+/** Nothing acknowledged lost on any path. */
+export function expectNoLoss(byPath: Map<WritePath, PathResult>): void {
+  for (const [path, r] of byPath) expect(r.missing, `acknowledged writes through ${path} missing`).to.deep.equal([]);
+}
+
 /** Nothing acknowledged lost on any path; no write through Sentinel failed. */
 export function expectNoLossNoSentinelFailure(byPath: Map<WritePath, PathResult>): void {
-  for (const [path, r] of byPath) expect(r.missing, `acknowledged writes through ${path} missing`).to.deep.equal([]);
+  expectNoLoss(byPath);
   const sentinel = byPath.get('sentinel-service')!.stats;
   expect(sentinel.failed, `failed writes through Sentinel: ${sentinel.errors.slice(0, 5).join(' | ')}`).to.equal(0);
 }
