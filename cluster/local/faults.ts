@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../../toolchain/run.ts';
 import { clusterLayout, type NodeLayout } from './layout.ts';
-import { isAlive, readState } from './state.ts';
+import { readState } from './state.ts';
+import { isAlive } from './process-identity.ts';
 
 /**
  * A node failure by real mechanisms, as when a machine hangs and drops off the network: every container on the node

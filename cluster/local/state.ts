@@ -1,13 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { withDirLock } from './dir-lock.ts';
+import type { ProcessIdentity } from './process-identity.ts';
 import { CLUSTER_ROOT, clusterLayout, MAX_SLOTS, type ClusterLayout } from './layout.ts';
-
-/** A process, identified beyond its pid: /proc/<pid>/stat's start time, so a recycled pid is never mistaken for it. */
-export interface ProcessIdentity {
-  pid: number;
-  start: string;
-}
 
 export type ClusterPhase = 'starting' | 'ready' | 'failed' | 'stopping';
 
@@ -26,21 +21,6 @@ export interface ClusterState {
   startedAt: string;
   readyAt?: string;
 }
-
-export function processStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
-export function identify(pid: number): ProcessIdentity {
-  return { pid, start: processStart(pid) ?? '' };
-}
-
-export const isAlive = (p: ProcessIdentity | undefined): boolean => !!p && processStart(p.pid) === p.start;
 
 export const statePath = (layout: ClusterLayout) => join(layout.dir, 'state.json');
 
@@ -63,33 +43,10 @@ export function listClusterNames(): string[] {
   return readdirSync(CLUSTER_ROOT).filter((n) => !n.startsWith('.') && existsSync(join(CLUSTER_ROOT, n, 'state.json')));
 }
 
-const LOCK_DIR = join(CLUSTER_ROOT, '.lock');
-
-/** A cross-process lock (mkdir is atomic); a lock whose holder died is broken. Held for milliseconds. */
+/** The lock under which clusters claim slots and remove what dead ones left: held for milliseconds. */
 export async function withClusterLock<T>(fn: () => Promise<T>): Promise<T> {
   mkdirSync(CLUSTER_ROOT, { recursive: true });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      mkdirSync(LOCK_DIR);
-      writeFileSync(join(LOCK_DIR, 'holder.json'), JSON.stringify(identify(process.pid)));
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let holder: ProcessIdentity | undefined;
-      try {
-        holder = JSON.parse(readFileSync(join(LOCK_DIR, 'holder.json'), 'utf8')) as ProcessIdentity;
-      } catch {}
-      if (holder && !isAlive(holder)) rmSync(LOCK_DIR, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`the local cluster lock ${LOCK_DIR} is held by pid ${holder?.pid ?? '?'}`);
-      else await sleep(50);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(LOCK_DIR, { recursive: true, force: true });
-  }
+  return withDirLock(join(CLUSTER_ROOT, '.lock'), 60_000, fn);
 }
 
 /** A slot no live cluster uses and no leftover link occupies. Call under the lock, after removing dead clusters. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Component } from './components.ts';
-import { identify, type ProcessIdentity } from './state.ts';
+import { identify, type ProcessIdentity } from './process-identity.ts';
 
 /**
  * Runs the cluster's components inside their nodes' network namespaces, each with its own log file, and restarts one

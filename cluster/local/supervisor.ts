@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { bringUp, type NodeImages } from './bringup.ts';
 import { clusterLayout, failedLogsDir } from './layout.ts';
 import { ComponentRunner } from './supervisor-runner.ts';
-import { identify, isAlive, writeState, type ClusterState, type ProcessIdentity } from './state.ts';
+import { writeState, type ClusterState } from './state.ts';
+import { identify, isAlive, type ProcessIdentity } from './process-identity.ts';
 import { teardownSync } from './teardown.ts';
 import { clusterBinaries } from './tools.ts';
 

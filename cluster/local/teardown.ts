@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { runQuietSync } from '../../toolchain/run.ts';
 import { type ClusterLayout } from './layout.ts';
 import { netnsPids, removeBlackholesSync, removeNetworkSync } from './network.ts';
-import { isAlive, type ClusterState } from './state.ts';
+import { type ClusterState } from './state.ts';
+import { isAlive } from './process-identity.ts';
 
 /**
  * Remove everything a cluster created, in an order that leaves nothing behind: processes (components, containers,

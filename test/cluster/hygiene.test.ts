@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { clusterLayout } from '../../cluster/local/layout.ts';
 import { removeDeadClusters, startCluster } from '../../cluster/local/lifecycle.ts';
 import { netnsPids } from '../../cluster/local/network.ts';
-import { isAlive, readState } from '../../cluster/local/state.ts';
+import { readState } from '../../cluster/local/state.ts';
+import { isAlive } from '../../cluster/local/process-identity.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runQuietSync } from '../../toolchain/run.ts';
 

@@ -13,6 +13,7 @@ import { resolveInputs, type CopiedFile, type ImageInputs } from './inputs.ts';
 import { writeOciTarball } from './oci.ts';
 import { assembleRootfs, ownedPaths } from './rootfs.ts';
 import { IMAGE_SPECS, REPO_ROOT, type ImageSpec } from './specs.ts';
+import { withDirLock } from '../dir-lock.ts';
 
 export interface BuiltImage {
   /** Full reference, e.g. redis-charts.local/redis:7.0.15-debian12. */
@@ -207,11 +208,23 @@ async function buildOne(
   return { image: { name: reference, spec: spec.name, tarball, digest: manifest.digest }, cached: false };
 }
 
+/**
+ * Builds (or finds cached) the selected images. One process builds into `outDir` at a time: clusters that start
+ * together (parallel test workers) would otherwise write the same rootfs and layer files at once. The others wait for
+ * it, then find its images cached.
+ */
 export async function buildImages(opts: BuildOptions): Promise<BuiltImage[]> {
-  const specs = select(opts.only);
-  const log = opts.log ?? (() => {});
   const outDir = path.resolve(opts.outDir);
   await fs.mkdir(outDir, { recursive: true });
+  return withDirLock(path.join(outDir, '.build-lock'), BUILD_LOCK_WAIT_MS, () => buildUnlocked(opts, outDir));
+}
+
+/** Long enough for every image built cold on two cores. */
+const BUILD_LOCK_WAIT_MS = 20 * 60_000;
+
+async function buildUnlocked(opts: BuildOptions, outDir: string): Promise<BuiltImage[]> {
+  const specs = select(opts.only);
+  const log = opts.log ?? (() => {});
   const hasher = new FileHasher();
   let compiler: Promise<string> | undefined;
   let go: Promise<string> | undefined;

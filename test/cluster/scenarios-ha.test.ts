@@ -1,0 +1,3 @@
+import { scenariosOnLocalCluster } from './scenario-suite.ts';
+
+scenariosOnLocalCluster('ha');
