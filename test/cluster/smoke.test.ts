@@ -6,7 +6,7 @@ import { waitFor } from '../../cluster/wait-for.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { failNode, restoreNode } from '../../cluster/local/faults.ts';
-import { kubectl, localCluster, testClusterName } from '../support/local-cluster.ts';
+import { kubectl, localCluster, stopLocalCluster, testClusterName } from '../support/local-cluster.ts';
 
 /** The local cluster is real Kubernetes: what the charts rely on works as on any conformant cluster. */
 describe('local cluster: real Kubernetes on this machine', function () {
@@ -190,5 +190,11 @@ describe('local cluster: real Kubernetes on this machine', function () {
     } finally {
       await kubectl(['uncordon', node]);
     }
+  });
+
+  // Stopped when the suite ends, so timing-sensitive suites after it do not share the CPUs with an idle cluster.
+  after(async function () {
+    this.timeout(120_000);
+    await stopLocalCluster();
   });
 });

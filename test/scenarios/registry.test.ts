@@ -3,7 +3,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { REPO_ROOT } from '../../generator/paths.ts';
 import { scenarioModules } from './index.ts';
-import { SCENARIO_PARTS } from '../cluster/scenario-suite.ts';
 
 const DIR = path.join(REPO_ROOT, 'test', 'scenarios');
 
@@ -17,12 +16,5 @@ describe('scenario registry', () => {
       if (Array.isArray(mod.scenarios) && mod.scenarios.some((s) => !registered.has(s.name))) unregistered.push(f);
     }
     expect(unregistered, 'modules missing from test/scenarios/index.ts').to.deep.equal([]);
-  });
-
-  it("the local cluster's scenario files (test/cluster/scenarios-<part>.test.ts) run every module exactly once", () => {
-    const parted = Object.values(SCENARIO_PARTS).flat();
-    expect([...parted].sort(), 'SCENARIO_PARTS in test/cluster/scenario-suite.ts').to.deep.equal(Object.keys(scenarioModules).sort());
-    const files = fs.readdirSync(path.join(REPO_ROOT, 'test', 'cluster')).filter((f) => /^scenarios-.*\.test\.ts$/.test(f)).sort();
-    expect(files).to.deep.equal(Object.keys(SCENARIO_PARTS).map((p) => `scenarios-${p}.test.ts`).sort());
   });
 });

@@ -7,21 +7,17 @@ import { deepMerge } from '../../generator/profiles/merge.ts';
 import { localImageValues } from '../../cli/local-images.ts';
 import { buildImages } from '../../cluster/local/images/index.ts';
 import { cutPodAddress, failNode, healPodAddress, killContainer, restoreNode } from '../../cluster/local/faults.ts';
-import { clusterStatus, startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
+import { startCluster, stopCluster, type RunningCluster } from '../../cluster/local/lifecycle.ts';
 import { imagesDir } from '../../cluster/local/tools.ts';
 import { KubeCluster } from '../../cluster/kube/index.ts';
 import { kubectl as clusterKubectl } from '../../cluster/local/kubectl.ts';
 import { clusterBinaries } from '../../cluster/local/tools.ts';
 
 /**
- * The test process's own local cluster: started on first use and named after this process, so two runs (and two
- * parallel workers of one run) never share one. It is owned by the test run (mocha's main process, also for a worker
- * it forked): the run's teardown stops it, and its supervisor removes it if the run dies without stopping it.
+ * The test run's own local cluster: started on first use, named after this process so two runs never share one, and
+ * owned by it, so its supervisor removes it if this process dies without stopping it.
  */
 let cluster: Promise<RunningCluster> | undefined;
-
-/** Mocha's main process: this one, or the parent of a parallel worker. */
-const testRunPid = (): number => (process.env.MOCHA_WORKER_ID === undefined ? process.pid : process.ppid);
 
 export function testClusterName(): string {
   return `t${process.pid}`;
@@ -31,25 +27,18 @@ export function localCluster(): Promise<RunningCluster> {
   cluster ??= (async () => {
     const started = Date.now();
     // Every image, the application clients' too (test/scenarios/app-clients.ts).
-    const running = await startCluster({ name: testClusterName(), ownedBy: testRunPid(), nodeImages: 'all', log: (line) => console.log(`      [cluster] ${line}`) });
+    const running = await startCluster({ name: testClusterName(), ownedBy: process.pid, nodeImages: 'all', log: (line) => console.log(`      [cluster] ${line}`) });
     console.log(`      [cluster] ready in ${((Date.now() - started) / 1000).toFixed(1)} s: KUBECONFIG=${running.kubeconfig}`);
     return running;
   })();
   return cluster;
 }
 
-/** Stops this process's cluster (a benchmark's, when it ends). */
 export async function stopLocalCluster(): Promise<void> {
   if (!cluster) return;
   const running = await cluster.catch(() => undefined);
   cluster = undefined;
   if (running) await stopCluster(running.layout.name);
-}
-
-/** Stops every cluster this test run owns: its own and its parallel workers'. Called once, when the run ends. */
-export async function stopTestRunClusters(): Promise<void> {
-  const owned = clusterStatus().filter((c) => c.owner === testRunPid());
-  await Promise.all(owned.map((c) => stopCluster(c.name)));
 }
 
 /** kubectl against the test cluster (the cluster's own v1.34 client). */

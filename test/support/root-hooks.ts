@@ -1,12 +1,13 @@
-import { stopTestRunClusters } from './local-cluster.ts';
+import { stopLocalCluster } from './local-cluster.ts';
 import { useRunTempDir } from './run-temp-dir.ts';
 
-// Mocha loads this file in its main process and in every parallel worker. The main process owns the run's temporary
-// folder and clusters; a worker, forked after this ran in the main process, inherits TMPDIR and leaves both alone.
-const removeRunTempDir = process.env.MOCHA_WORKER_ID === undefined ? useRunTempDir() : () => {};
+const removeRunTempDir = useRunTempDir();
 
-/** Mocha's global teardown (main process only, after every file): the clusters the run started stop, its files go. */
-export async function mochaGlobalTeardown(): Promise<void> {
-  await stopTestRunClusters();
-  removeRunTempDir();
-}
+/** Mocha root hooks: whatever the suites started on this machine is stopped once, after every suite, then their files go. */
+export const mochaHooks = {
+  async afterAll(this: Mocha.Context) {
+    this.timeout(120_000);
+    await stopLocalCluster();
+    removeRunTempDir();
+  },
+};

@@ -1,5 +1,5 @@
 // Mocha's spec output, then where the time went (the slowest files, tests and hooks: npm test has a 30-minute budget;
-// a file's time is what its tests and hooks took, which in a parallel run is what its worker spent on it),
+// a file's time is what its tests and hooks took),
 // closed by one plain summary line ("N passed, N failed, N skipped") that CI reads.
 const path = require('node:path');
 const Mocha = require('mocha');

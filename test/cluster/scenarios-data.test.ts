@@ -1,3 +1,0 @@
-import { scenariosOnLocalCluster } from './scenario-suite.ts';
-
-scenariosOnLocalCluster('data', { s3: true });
