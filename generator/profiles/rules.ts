@@ -5,7 +5,7 @@ import type { sentinelModel } from '../model/sentinel.ts';
 import type { backupModel } from '../model/backup.ts';
 import type { Diagnostic, LocatedYaml } from './diagnostics.ts';
 import { cronProblem } from './cron.ts';
-import { mib, quantityBytes, redisBytes } from './units.ts';
+import { cpuCores, mib, quantityBytes, redisBytes } from './units.ts';
 
 /** Effective values of a profile (chart defaults merged with the file), as the rules read them: typed by the model. */
 export interface EffectiveValues {
@@ -53,6 +53,18 @@ const memoryHeadroom: Rule = (v, yaml) => {
   return [yaml.at(['server', 'config', 'maxmemory'],
     `maxmemory ${maxmemory} (${mib(max)}) leaves too little headroom under the memory limit ${limit}: ${why}, and the pod is OOM-killed`,
     `Keep maxmemory at or below ${Math.round(share * 100)}% of the limit (${mib(lim * share)} for ${limit}), or raise server.resources.limits.memory to at least ${mib(max / share)}.`)];
+};
+
+// A warning: more threads than the CPU limit still work, but the I/O threads spin while they wait for work, spend
+// the pod's CFS quota and get the whole pod throttled under load (bench/redis-benchmark.ts measures it).
+const ioThreadsWithinCpuLimit: Rule = (v, yaml) => {
+  const threads = v.server.config.ioThreads;
+  const limit = v.server.resources.limits?.cpu;
+  const cores = limit === undefined ? undefined : cpuCores(limit);
+  if (threads <= 1 || cores === undefined || threads <= cores) return [];
+  return [yaml.warningAt(['server', 'config', 'ioThreads'],
+    `ioThreads ${threads} is more than the CPU limit of ${limit} core(s): the I/O threads spin for work, spend the pod's CPU quota and the kernel throttles the whole server under load`,
+    `Set server.config.ioThreads to at most ${Math.max(1, Math.floor(cores))}, or raise server.resources.limits.cpu to at least ${threads}.`)];
 };
 
 const persistenceWithReplicas: Rule = (v, yaml) => {
@@ -178,7 +190,7 @@ const aclUser: Rule = (v, yaml) => {
   return found;
 };
 
-export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, persistenceWithReplicas, minReplicas, previousPassword, aclUser, tlsCertificateSource, backupSchedule, backupDestination, backupPodIdentity];
+export const RULES: Rule[] = [sentinelQuorum, sentinelNeedsReplicas, memoryHeadroom, ioThreadsWithinCpuLimit, persistenceWithReplicas, minReplicas, previousPassword, aclUser, tlsCertificateSource, backupSchedule, backupDestination, backupPodIdentity];
 
 export function ruleDiagnostics(values: EffectiveValues, yaml: LocatedYaml): Diagnostic[] {
   return RULES.flatMap((rule) => rule(values, yaml));

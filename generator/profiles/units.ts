@@ -15,3 +15,10 @@ export function quantityBytes(q: string | number): number | undefined {
 }
 
 export const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)}Mi`;
+
+/** Cores in a Kubernetes CPU quantity (`2`, `1.5`, `500m`). */
+export function cpuCores(q: string | number): number | undefined {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(m)?$/.exec(String(q).trim());
+  if (!m) return undefined;
+  return Number(m[1]) / (m[2] ? 1000 : 1);
+}

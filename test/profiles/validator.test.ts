@@ -278,6 +278,32 @@ describe('profile validation', () => {
     });
   });
 
+  describe('the io-threads warning (more I/O threads than the CPU limit)', () => {
+    const server = (ioThreads: number, cpu?: string) => y('server:', '  config:', `    ioThreads: ${ioThreads}`, ...(cpu ? ['  resources:', '    limits:', `      cpu: ${JSON.stringify(cpu)}`] : []));
+
+    it('warns, not errors, naming the key, the limit and both fixes', () => {
+      const ds = validateProfileText('profile.yaml', server(4, '2'));
+      expect(ds).to.have.length(1);
+      const [d] = ds;
+      expect(isWarning(d!)).to.equal(true);
+      expect(formatDiagnostic(d!)).to.match(/^profile\.yaml:3:5: warning: server\.config\.ioThreads: ioThreads 4 is more than the CPU limit of 2 core/);
+      expect(d!.fix).to.include('at most 2').and.include('server.resources.limits.cpu to at least 4');
+      expect(d!.fix).to.match(FIX_SENTENCE);
+    });
+
+    it('reads millicores, and asks for at least one thread under a limit below a core', () => {
+      const [d] = validateProfileText('profile.yaml', server(2, '500m'));
+      expect(d!.message).to.include('CPU limit of 500m');
+      expect(d!.fix).to.include('at most 1');
+    });
+
+    it('is quiet within the limit, with one thread, or without a CPU limit', () => {
+      expect(show(validateProfileText('profile.yaml', server(2, '2')))).to.equal('(no diagnostics)');
+      expect(show(validateProfileText('profile.yaml', server(1, '250m')))).to.equal('(no diagnostics)');
+      expect(show(validateProfileText('profile.yaml', server(8)))).to.equal('(no diagnostics)');
+    });
+  });
+
   describe('the backup pod identity warning', () => {
     const s3 = (...serviceAccount: string[]) => y('backup:', '  enabled: true', '  remote:', '    type: s3', '    s3:', '      envAuth: true', ...serviceAccount);
 

@@ -17,7 +17,7 @@ class SummaryReporter extends Mocha.reporters.Spec {
     runner.once(EVENT_RUN_BEGIN, () => { startedAt = Date.now(); });
     const files = new Map();
     const inFile = (runnable) => {
-      const file = path.relative(process.cwd(), runnable.file ?? runnable.parent?.file ?? '(no file)');
+      const file = path.relative(process.cwd(), runnable.file ?? runnable.parent?.file ?? '(root hooks)');
       files.set(file, (files.get(file) ?? 0) + (runnable.duration ?? 0));
     };
     runner.on(EVENT_TEST_END, (t) => { tests.push([t.duration ?? 0, t.fullTitle()]); inFile(t); });
