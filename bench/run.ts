@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-for (const bench of ['generator.ts', 'ready.ts', 'throughput.ts', 'tls.ts', 'failover.ts', 'backup.ts']) {
+for (const bench of ['generator.ts', 'ready.ts', 'throughput.ts', 'redis-benchmark.ts', 'tls.ts', 'failover.ts', 'backup.ts']) {
   console.log(`\n== bench/${bench}`);
   execFileSync(process.execPath, ['--import', 'tsx', path.join(here, bench)], { stdio: 'inherit' });
 }
