@@ -11,8 +11,8 @@ import { parse } from 'yaml';
 import { withLocalCluster } from './local-cluster.ts';
 import { profileFile } from '../test/scenarios/scenario.ts';
 import { HA_ONLY } from '../test/scenarios/ha.ts';
-import { authSecretRef, waitForSingleMaster, REDIS_PORT } from '../test/support/ha.ts';
-import { CLIENT_LABEL } from '../test/support/app-clients.ts';
+import { authSecretRef, dataStatefulSet, waitForSingleMaster, REDIS_PORT } from '../test/support/ha.ts';
+import { CA_DIR, CLIENT_LABEL } from '../test/support/app-clients.ts';
 import { connectionSecretName, masterServiceName, readServiceName, serverHeadlessName } from '../generator/charts/names.ts';
 import type { Cluster, Release } from '../cluster/driver.ts';
 import { deepMerge } from '../generator/profiles/merge.ts';
@@ -23,7 +23,7 @@ const baseRequests = Number(process.argv[2] ?? 20_000);
 interface Load {
   clients: number;
   pipeline: number;
-  /** Requests per test: about the same seconds for every load. */
+  /** Requests per test, scaled with the rate the load reaches, so that no run is only a moment long. */
   requests: number;
 }
 const LOADS: Load[] = [
@@ -48,18 +48,17 @@ const PLAIN_TARGETS: Target[] = [
 ];
 const TLS_TARGET: Target = { ...DIRECT, label: '(d) master pod directly, TLS' };
 
-const CA_DIR = '/etc/redis-ca';
 
 /** ha-production's server.config.ioThreads and CPU limit, read from the profile; the io-threads values compared. */
 const haProduction = parse(readFileSync(profileFile('ha-production'), 'utf8'));
-const HA_PRODUCTION_IO_THREADS: number = haProduction.server?.config?.ioThreads ?? 1;
+const PROFILE_IO_THREADS: number = haProduction.server?.config?.ioThreads ?? 1;
 const SERVER_CPU_LIMIT: string = String(haProduction.server?.resources?.limits?.cpu ?? 'none');
 const IO_THREADS_COMPARED = [1, 2, 4];
 
 /** One pod that runs every load against one host and prints redis-benchmark's CSV, each run after a marker line. */
-function benchmarkPod(release: Release, name: string, target: Target, host: string, tls: boolean): Record<string, any> {
-  const server = release.manifests.find((o) => o.kind === 'StatefulSet' && o.spec?.template?.metadata?.labels?.['app.kubernetes.io/component'] === 'server');
-  const image = server?.spec.template.spec.containers[0].image as string;
+function benchmarkPod(release: Release, name: string, target: Target, master: string, tls: boolean): Record<string, any> {
+  const image = dataStatefulSet(release).spec.template.spec.containers[0].image as string;
+  const host = target.host(release, master);
   const auth = authSecretRef(release);
   const connection = connectionSecretName(release.name);
   const tlsArgs = tls ? `--tls --cacert ${CA_DIR}/ca.crt` : '';
@@ -120,7 +119,7 @@ async function measure(cluster: Cluster, setup: Setup, targets: Target[]): Promi
     const out: Measured[] = [];
     for (const target of targets) {
       const pod = `bench-${out.length}-${Date.now().toString(36)}`;
-      await installed.createPod(benchmarkPod(installed, pod, target, target.host(installed, master), setup.tls));
+      await installed.createPod(benchmarkPod(installed, pod, target, master, setup.tls));
       const done = await installed.waitPodDone(pod, 15 * 60_000);
       if (done.phase !== 'Succeeded') throw new Error(`${pod} (${target.label}) ended ${done.phase}:\n${done.logs.slice(-3000)}`);
       for (const section of done.logs.split(/^== /m).slice(1)) {
@@ -147,10 +146,9 @@ function printTable(title: string, rows: Measured[], base: (r: Measured) => Meas
 }
 
 await withLocalCluster(async (cluster) => {
-  const profileThreads = HA_PRODUCTION_IO_THREADS;
   const plain = await measure(cluster, { release: 'rbplain', tls: false }, PLAIN_TARGETS);
-  const threads: Measured[] = plain.filter((r) => r.target === DIRECT.label).map((r) => ({ ...r, target: `io-threads ${profileThreads} (the profile's)` }));
-  for (const n of IO_THREADS_COMPARED.filter((t) => t !== profileThreads)) {
+  const threads: Measured[] = plain.filter((r) => r.target === DIRECT.label).map((r) => ({ ...r, target: `io-threads ${PROFILE_IO_THREADS} (the profile's)` }));
+  for (const n of IO_THREADS_COMPARED.filter((t) => t !== PROFILE_IO_THREADS)) {
     const rows = await measure(cluster, { release: `rbio${n}`, tls: false, ioThreads: n }, [DIRECT]);
     threads.push(...rows.map((r) => ({ ...r, target: `io-threads ${n}` })));
   }
@@ -158,5 +156,5 @@ await withLocalCluster(async (cluster) => {
   const day = new Date().toISOString().slice(0, 10);
   const direct = (rows: Measured[], target: string) => (r: Measured) => rows.find((b) => b.target === target && sameLoad(b, r))!;
   printTable(`redis-benchmark from an application pod, ha-production (3 data pods, server CPU limit ${SERVER_CPU_LIMIT}), ${day}`, [...plain, ...tls], direct(plain, DIRECT.label), '(a)');
-  printTable(`io-threads on the master pod directly (no TLS), against the profile's ${profileThreads}`, threads, direct(threads, threads[0]!.target), 'profile');
+  printTable(`io-threads on the master pod directly (no TLS), against the profile's ${PROFILE_IO_THREADS}`, threads, direct(threads, threads[0]!.target), 'profile');
 });

@@ -55,15 +55,16 @@ const memoryHeadroom: Rule = (v, yaml) => {
     `Keep maxmemory at or below ${Math.round(share * 100)}% of the limit (${mib(lim * share)} for ${limit}), or raise server.resources.limits.memory to at least ${mib(max / share)}.`)];
 };
 
-// A warning: more threads than the CPU limit still work, but the I/O threads spin while they wait for work, spend
-// the pod's CFS quota and get the whole pod throttled under load (bench/redis-benchmark.ts measures it).
+// A warning: more threads than the CPU limit still work, but Redis's I/O threads spin while they wait for work and take
+// the CPU the main thread needs; at 50 connections 4 threads under a 2-core limit gave a fifth of one thread's rate
+// (bench/redis-benchmark.ts, README: Performance).
 const ioThreadsWithinCpuLimit: Rule = (v, yaml) => {
   const threads = v.server.config.ioThreads;
   const limit = v.server.resources.limits?.cpu;
   const cores = limit === undefined ? undefined : cpuCores(limit);
   if (threads <= 1 || cores === undefined || threads <= cores) return [];
   return [yaml.warningAt(['server', 'config', 'ioThreads'],
-    `ioThreads ${threads} is more than the CPU limit of ${limit} core(s): the I/O threads spin for work, spend the pod's CPU quota and the kernel throttles the whole server under load`,
+    `ioThreads ${threads} is more than the CPU limit of ${limit} core(s): the I/O threads spin while they wait for work and take the CPU the main thread needs, so the server gets slower under load`,
     `Set server.config.ioThreads to at most ${Math.max(1, Math.floor(cores))}, or raise server.resources.limits.cpu to at least ${threads}.`)];
 };
 

@@ -44,7 +44,7 @@ export function appImage(client: ClientName): string {
 }
 
 /** Where a client pod finds the release's CA when the connection Secret has one (TLS on). */
-const CA_DIR = '/etc/redis-ca';
+export const CA_DIR = '/etc/redis-ca';
 
 export function appClientPod(release: Release, name: string, o: AppClientOptions & { prefix: string; tls: boolean }): Record<string, any> {
   const connection = connectionSecretName(release.name);

@@ -40,7 +40,7 @@ export async function tlsOptions(release: Release, o: { sentinels?: boolean } = 
 }
 
 /** The data StatefulSet of the release. */
-function dataStatefulSet(release: Release): Record<string, any> {
+export function dataStatefulSet(release: Release): Record<string, any> {
   const sts = release.manifests.find((o) => o.kind === 'StatefulSet' && o.spec?.template?.metadata?.labels?.['app.kubernetes.io/component'] === 'server');
   if (!sts) throw new Error('the release has no data StatefulSet');
   return sts;

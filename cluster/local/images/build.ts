@@ -210,8 +210,8 @@ async function buildOne(
 
 /**
  * Builds (or finds cached) the selected images. One process builds into `outDir` at a time: clusters that start
- * together (parallel test workers) would otherwise write the same rootfs and layer files at once. The others wait for
- * it, then find its images cached.
+ * together (two test runs, `cluster up` beside a run) would otherwise write the same rootfs and layer files at once.
+ * The others wait for it, then find its images cached.
  */
 export async function buildImages(opts: BuildOptions): Promise<BuiltImage[]> {
   const outDir = path.resolve(opts.outDir);
